@@ -1,0 +1,108 @@
+"""Great Expectations checks of each table before it is published.
+
+Suites live as JSON in expectations/. An expectation whose meta says
+`"severity": "row"` rejects only the rows that fail it; any other failure is
+critical and blocks the whole run's publish.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+SUITES = Path(__file__).resolve().parent.parent / "expectations"
+
+
+@dataclass
+class TableOutcome:
+    """What validation decided for one table."""
+
+    table: str
+    rows: int
+    critical: list[str] = field(default_factory=list)
+    rejected: dict[int, list[str]] = field(default_factory=dict)  # row index -> reasons
+
+    @property
+    def blocked(self) -> bool:
+        return bool(self.critical)
+
+
+def _quiet_gx():
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    import great_expectations as gx  # imported here: seconds to load, only validation needs it
+
+    for name in ("great_expectations", "great_expectations.data_context"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    return gx
+
+
+def _context(gx, validation_dir: Path):
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="file", project_root_dir=str(validation_dir))
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    docs = str((validation_dir / "docs").resolve())
+    sites = context.variables.data_docs_sites or {}
+    if sites.get("docs", {}).get("store_backend", {}).get("base_directory") != docs:
+        context.variables.data_docs_sites = {"docs": {
+            "class_name": "SiteBuilder",
+            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": docs},
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        }}
+    context.variables.save()
+    return context
+
+
+def _describe(result) -> str:
+    config = result.expectation_config
+    kwargs = {k: v for k, v in config.kwargs.items() if k not in ("batch_id",)}
+    return f"{config.type}({', '.join(f'{k}={v!r}' for k, v in kwargs.items())})"
+
+
+def _outcome(table: str, frame: pd.DataFrame, results) -> TableOutcome:
+    outcome = TableOutcome(table, len(frame))
+    for result in results:
+        if result.success:
+            continue
+        reason = _describe(result)
+        indexes = (result.result or {}).get("unexpected_index_list")
+        if result.expectation_config.meta.get("severity") == "row" and indexes is not None:
+            for index in indexes:
+                outcome.rejected.setdefault(int(index), []).append(reason)
+        else:
+            outcome.critical.append(reason)
+    return outcome
+
+
+def validate_tables(frames: dict[str, pd.DataFrame], validation_dir: Path) -> dict[str, TableOutcome]:
+    """Run every table's suite once over its frame, store results and rebuild Data Docs."""
+    gx = _quiet_gx()
+    context = _context(gx, validation_dir)
+    source = context.data_sources.add_or_update_pandas("published_tables")
+    outcomes = {}
+    for table, frame in frames.items():
+        suite = context.suites.add_or_update(
+            gx.ExpectationSuite(**json.loads((SUITES / f"{table}.json").read_text())))
+        asset = source.get_asset(table) if table in source.get_asset_names() else \
+            source.add_dataframe_asset(table)
+        batch = (asset.get_batch_definition("whole") if "whole" in [b.name for b in asset.batch_definitions]
+                 else asset.add_batch_definition_whole_dataframe("whole"))
+        definition = context.validation_definitions.add_or_update(
+            gx.ValidationDefinition(name=table, data=batch, suite=suite))
+        checkpoint = context.checkpoints.add_or_update(gx.Checkpoint(
+            name=f"publish-{table}", validation_definitions=[definition],
+            result_format={"result_format": "COMPLETE"}))
+        run = checkpoint.run(batch_parameters={"dataframe": frame.reset_index(drop=True)})
+        results = next(iter(run.run_results.values())).results
+        outcomes[table] = _outcome(table, frame, results)
+    context.build_data_docs()
+    return outcomes
+
+
+def docs_index(validation_dir: Path) -> Path:
+    """Path of the Data Docs site's index page."""
+    return validation_dir / "docs" / "index.html"

@@ -1,0 +1,96 @@
+"""Delta Lake reads and writes for the published tables (the only module touching them)."""
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from datetime import date, datetime
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+from deltalake import DeltaTable, write_deltalake
+from deltalake.exceptions import TableNotFoundError
+
+_ARROW = {str: pa.string(), int: pa.int64(), float: pa.float64(), bool: pa.bool_(),
+          datetime: pa.timestamp("us", tz="UTC"), date: pa.date32()}
+
+
+def _arrow_type(hint) -> pa.DataType:
+    args = [a for a in typing.get_args(hint) if a is not type(None)]
+    if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
+        return _arrow_type(args[0])
+    if typing.get_origin(hint) is list:
+        return pa.list_(_arrow_type(args[0]))
+    return _ARROW[hint]
+
+
+def arrow_schema(row_type: type) -> pa.Schema:
+    """Arrow schema of a row dataclass: its fields, in order, with their types."""
+    hints = typing.get_type_hints(row_type)
+    return pa.schema([pa.field(f.name, _arrow_type(hints[f.name])) for f in dataclasses.fields(row_type)])
+
+
+def to_arrow(rows: list, row_type: type) -> pa.Table:
+    """Rows (dataclasses) as an Arrow table with their type's schema."""
+    return pa.Table.from_pylist([dataclasses.asdict(r) for r in rows], schema=arrow_schema(row_type))
+
+
+def table_uri(data_dir: str | Path, table: str) -> str:
+    """Where a table lives under the data directory."""
+    return f"{str(data_dir).rstrip('/')}/processed/{table}"
+
+
+def open_table(data_dir: str | Path, table: str, version: int | None = None) -> DeltaTable | None:
+    """The Delta table (at a version), or None when it does not exist yet."""
+    try:
+        return DeltaTable(table_uri(data_dir, table), version=version)
+    except TableNotFoundError:
+        return None
+
+
+def read_arrow(data_dir: str | Path, table: str, version: int | None = None,
+               columns: list[str] | None = None) -> pa.Table | None:
+    """A table (or some columns) as Arrow; None when missing."""
+    dt = open_table(data_dir, table, version)
+    return None if dt is None else dt.to_pyarrow_table(columns=columns)
+
+
+def load_table(table: str, data_dir: str | Path = "data", version: int | None = None) -> pd.DataFrame:
+    """A published table as pandas: the latest version, or the one asked for."""
+    dt = DeltaTable(table_uri(data_dir, table), version=version)
+    return dt.to_pandas()
+
+
+def ensure_table(data_dir: str | Path, table: str, schema: pa.Schema) -> bool:
+    """Create an empty table when missing; True when it was created."""
+    if open_table(data_dir, table) is not None:
+        return False
+    write_deltalake(table_uri(data_dir, table), schema.empty_table(), mode="append")
+    return True
+
+
+def replace_articles(data_dir: str | Path, table: str, data: pa.Table, article_ids: list[str]) -> int:
+    """Replace the rows of these articles with data in one commit; the new version."""
+    quoted = ", ".join("'" + a.replace("'", "''") + "'" for a in sorted(article_ids))
+    write_deltalake(table_uri(data_dir, table), data, mode="overwrite",
+                    predicate=f"article_id IN ({quoted})")
+    return DeltaTable(table_uri(data_dir, table)).version()
+
+
+def overwrite(data_dir: str | Path, table: str, data: pa.Table) -> int:
+    """Replace a whole table in one commit; the new version."""
+    write_deltalake(table_uri(data_dir, table), data, mode="overwrite")
+    return DeltaTable(table_uri(data_dir, table)).version()
+
+
+def append(data_dir: str | Path, table: str, data: pa.Table) -> int:
+    """Append rows in one commit; the new version."""
+    write_deltalake(table_uri(data_dir, table), data, mode="append")
+    return DeltaTable(table_uri(data_dir, table)).version()
+
+
+def version_of(data_dir: str | Path, table: str) -> int | None:
+    """Latest version of a table, None when missing."""
+    dt = open_table(data_dir, table)
+    return None if dt is None else dt.version()

@@ -1,0 +1,1 @@
+"""Pure text-to-rows transforms: no I/O, no orchestration, no storage."""

@@ -1,0 +1,149 @@
+"""Company mentions: gazetteer matches plus companies recognised from context."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from transforms.gazetteer import Company, Gazetteer, slugify
+from transforms.regions import PLACES, find_places
+
+# A word of a proper name: capitalised, camel-case (miHoYo, xAI) or 5Y-style.
+_TOKEN = r"(?:[A-Z][\w'’.-]*[\w.]|[A-Z]|[a-z]{1,3}[A-Z][\w-]*|\d+[A-Z][\w-]*)"
+NAME = rf"{_TOKEN}(?:\s(?:&\s|of\s)?{_TOKEN}){{0,5}}"
+# Last words that mark a business name ("Halcyon Street Partners", "X Inc").
+ORG_HEADS = (
+    "Inc|Inc.|Ltd|Ltd.|Co.|Corp|Corp.|Corporation|Company|Group|Holdings|Holding|LLC|PLC|plc|"
+    "JSC|AG|SE|NV|Limited|Partners|Capital|Securities|Investments|Management|Ventures|"
+    "Technologies|Technology|Advisors|Advisers|Advisory|Research|Insight|Labs|Systems|"
+    "Semiconductor|Electronics|Networks|Data Centers|Platforms|Intelligence|Robotics|"
+    "Solutions|Markets|Analytics|Consulting|Industries|Interconnection|Equity|Asset Management|"
+    "Fund Management|Energy|Power|Power International|Medical|AI"
+)
+# Common nouns that introduce a company name ("games developer miHoYo").
+DESCRIPTORS = (
+    "start-up|startup|company|firm|developer|maker|designer|brokerage|consultancy|chipmaker|"
+    "rival|lender|insurer|investor|operator|provider|utility|giant|unicorn|group|owner|"
+    "manufacturer|supplier|bank|carrier|producer|retailer|outfit|subsidiary|unit|parent|"
+    "fund|manager|conglomerate|lab|champion|peer|shareholder|backer"
+)
+# Words that make a name an agency, school, place, outlet or event, not a business.
+NOT_BUSINESS = re.compile(
+    r"\b(?:Agency|Authority|Administration|Commission|Department|Ministry|Office|Council|"
+    r"University|Institute|Institution|Laboratory|Lab|College|School|Government|Bureau|"
+    r"Exchange|Association|Center|Centre|Committee|Congress|Senate|House|Court|Reserve|"
+    r"Party|Times|Post|Journal|News|Daily|Magazine|Report|Index|Act|Program|Programme|"
+    r"Summit|Conference|Forum|Market|Valley|Street|Initiative|Plan|List|Campus|Project|"
+    r"Series|Round|Tranche|Mr|Ms|Dr|President|Secretary|Minister)\b"
+)
+_CONTEXT = re.compile(
+    rf"(?P<suffixed>{NAME}\s(?:{ORG_HEADS}))(?![\w-])"
+    rf"|(?:\b(?:{DESCRIPTORS})|[A-Z][\w ]*?-based)\s(?:[a-z-]+\s)?(?P<described>{NAME})"
+    rf"|(?P<possessed>{NAME})(?:'s|’s|')\s(?:shares|stock|listing|IPO|debut|founder|chief)\b"
+    rf"|\bshares\sof\s(?P<shares>{NAME})"
+    rf"|\bfounder\sof\s(?P<founded>{NAME})"
+    rf"|(?P<ticked>{NAME})\s\((?:[A-Z]+:\s?)?[0-9A-Z]{{1,6}}(?:\.[A-Z]{{1,2}})?\)"
+    rf"|(?P<apposed>{NAME}),\s(?:the|a|an)\s(?:[\w-]+\s){{0,4}}?(?:{DESCRIPTORS})\b"
+)
+_BASED = re.compile(r"([A-Z][\w]*(?:\s[A-Z][\w]*)?)-based\s[^,.;]{0,40}$")
+
+
+@dataclass(frozen=True)
+class CompanySpan:
+    """One mention of a company in the article text."""
+
+    start: int
+    end: int
+    surface: str
+    company: Company
+
+
+def _clean_candidate(name: str) -> str | None:
+    name = re.sub(r"^(?:The|A|An|Its|Their|His|Her)\s", "", name.strip(" ,.'’"))
+    name = re.sub(r"(?:'s|’s)$", "", name)
+    tokens = name.split()
+    if not tokens or NOT_BUSINESS.search(name):
+        return None
+    if all(t in PLACES or t in ("AI", "New", "North", "South") for t in tokens):
+        return None
+    if len(tokens) == 1 and len(name) < 2:
+        return None
+    return name
+
+
+def _context_country(text: str, start: int, name: str) -> str | None:
+    before = text[max(0, start - 80):start]
+    based = _BASED.search(before)
+    if based and based.group(1) in PLACES:
+        return PLACES[based.group(1)]
+    places = find_places(name)
+    if places and places[0][0] == 0:
+        return places[0][2]
+    near = find_places(before[-45:])
+    return near[-1][2] if near else None
+
+
+def _is_heading(line: str) -> bool:
+    """Title-case lines (headings) capitalise every word, so context cues mislead there."""
+    words = re.findall(r"[A-Za-z]+", line)
+    return bool(words) and not line.rstrip().endswith((".", '"', "”")) and \
+        sum(w[0].isupper() for w in words if len(w) > 3) >= 0.6 * sum(len(w) > 3 for w in words)
+
+
+def _prose(text: str) -> str:
+    """The text with heading lines blanked out (same length, same offsets)."""
+    return re.sub(r"[^\n]+", lambda m: " " * len(m.group(0)) if _is_heading(m.group(0)) else m.group(0), text)
+
+
+def _context_candidates(text: str, gazetteer: Gazetteer) -> dict[str, Company]:
+    found: dict[str, Company] = {}
+    for match in _CONTEXT.finditer(_prose(text)):
+        group = next(g for g in match.groupdict() if match.group(g))
+        name = _clean_candidate(match.group(group))
+        if not name or gazetteer.lookup(name) or name in found:
+            continue
+        known = gazetteer.find(name)
+        if known and known[0][0] == 0 and known[0][1] == len(name):
+            continue
+        country = _context_country(text, match.start(group), name)
+        found[name] = Company(slugify(name), name, country, ())
+    return found
+
+
+def _short_forms(company: Company) -> set[str]:
+    """Shorter names an article uses after the first full mention."""
+    forms = set()
+    tokens = company.name.split()
+    if len(tokens) > 1 and tokens[0] in PLACES:
+        forms.add(" ".join(tokens[1:]))
+    stripped = re.sub(rf"\s(?:{ORG_HEADS})$", "", company.name)
+    if stripped != company.name and len(stripped) > 2 and stripped not in PLACES:
+        forms.add(stripped)
+    return forms
+
+
+def _resolve_overlaps(spans: list[CompanySpan]) -> list[CompanySpan]:
+    """Longest first, then earliest; drop any span overlapping a kept one."""
+    kept: list[CompanySpan] = []
+    for span in sorted(spans, key=lambda s: (-(s.end - s.start), s.start)):
+        if all(span.end <= k.start or span.start >= k.end for k in kept):
+            kept.append(span)
+    return sorted(kept, key=lambda s: s.start)
+
+
+def find_companies(text: str, gazetteer: Gazetteer) -> list[CompanySpan]:
+    """Every company mention in an article, known or recognised from context."""
+    discovered = _context_candidates(text, gazetteer)
+    surfaces: dict[str, Company] = dict(discovered)
+    for company in list(discovered.values()):
+        for form in _short_forms(company):
+            if not gazetteer.lookup(form):
+                surfaces.setdefault(form, company)
+    spans = [CompanySpan(s, e, text[s:e], c) for s, e, c in gazetteer.find(text)]
+    if surfaces:
+        local = re.compile(
+            r"(?<![\w&])(?:" + "|".join(re.escape(s) for s in sorted(surfaces, key=len, reverse=True))
+            + r")(?![\w&]|-\w)"
+        )
+        spans += [CompanySpan(m.start(), m.end(), m.group(0), surfaces[m.group(0)])
+                  for m in local.finditer(text)]
+    return _resolve_overlaps(spans)

@@ -1,0 +1,122 @@
+"""One article in, rows for every fact table out."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from transforms.companies import CompanySpan, find_companies
+from transforms.energy import find_energy_metrics
+from transforms.forecasts import find_forecasts
+from transforms.funding import find_funding
+from transforms.gazetteer import Gazetteer, slugify
+from transforms.people import find_people
+from transforms.rows import CompanyMentionRow, PersonRow
+from transforms.text import Sentence, split_sentences
+
+
+@dataclass(frozen=True)
+class ArticleText:
+    """What extraction needs of a landed article."""
+
+    article_id: str
+    text: str
+    published_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ReferenceData:
+    """Reference data the extractors read: the gazetteer and currency rates."""
+
+    gazetteer: Gazetteer
+    rates: dict[tuple[str, int], float]
+
+
+@dataclass
+class Extraction:
+    """Rows of every fact table for one article."""
+
+    company_mentions: list = field(default_factory=list)
+    people: list = field(default_factory=list)
+    funding: list = field(default_factory=list)
+    forecasts: list = field(default_factory=list)
+    energy_metrics: list = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything a table extractor sees of one article."""
+
+    article: ArticleText
+    sentences: list[Sentence]
+    companies: list[CompanySpan]
+    refs: ReferenceData
+    lineage: dict
+
+    def sentence_at(self, position: int) -> Sentence:
+        """The sentence holding a text position."""
+        return next(s for s in self.sentences if s.start <= position < s.end)
+
+    def in_sentence(self, sentence: Sentence) -> list[CompanySpan]:
+        """Company mentions inside one sentence."""
+        return [c for c in self.companies if sentence.start <= c.start < sentence.end]
+
+    def grounding(self, sentence: Sentence) -> dict:
+        """Evidence columns for a row resting on this sentence."""
+        return dict(evidence=sentence.text, char_start=sentence.start, char_end=sentence.end,
+                    **self.lineage)
+
+    def row_id(self, *parts) -> str:
+        """A stable id for a row of this article."""
+        key = "|".join(str(p) for p in (self.article.article_id, *parts))
+        return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+    @property
+    def year(self) -> int | None:
+        return self.article.published_at.year if self.article.published_at else None
+
+
+def _company_mentions(ctx: Context) -> list[CompanyMentionRow]:
+    rows: dict[str, CompanyMentionRow] = {}
+    counts: dict[str, int] = {}
+    for span in ctx.companies:
+        cid = span.company.company_id
+        counts[cid] = counts.get(cid, 0) + 1
+        if cid not in rows:
+            rows[cid] = CompanyMentionRow(
+                company_id=cid, name=span.company.name, surface=span.surface, n_mentions=0,
+                country=span.company.country, **ctx.grounding(ctx.sentence_at(span.start)))
+    return [CompanyMentionRow(**{**vars(r), "n_mentions": counts[r.company_id]}) for r in rows.values()]
+
+
+def _people(ctx: Context) -> list[PersonRow]:
+    known = {c.company.name: c.company.company_id for c in ctx.companies}
+    rows: dict[str, PersonRow] = {}
+    for sentence in ctx.sentences:
+        for person in find_people(sentence.text, sentence.start, ctx.in_sentence(sentence)):
+            if person.name in rows:
+                continue
+            org = person.organization
+            company_id = known.get(org) or (ctx.refs.gazetteer.lookup(org).company_id
+                                            if org and ctx.refs.gazetteer.lookup(org) else None)
+            rows[person.name] = PersonRow(name=person.name, title=person.title, organization=org,
+                                          company_id=company_id, **ctx.grounding(sentence))
+    return list(rows.values())
+
+
+def extract_article(article: ArticleText, refs: ReferenceData, *, run_id: str,
+                    extractor_version: str) -> Extraction:
+    """Rows of all five fact tables for one article."""
+    ctx = Context(article, split_sentences(article.text), find_companies(article.text, refs.gazetteer),
+                  refs, {"article_id": article.article_id, "run_id": run_id,
+                         "extractor_version": extractor_version})
+    return Extraction(
+        company_mentions=_company_mentions(ctx),
+        people=_people(ctx),
+        funding=find_funding(ctx),
+        forecasts=find_forecasts(ctx),
+        energy_metrics=find_energy_metrics(ctx),
+    )
+
+
+__all__ = ["ArticleText", "Context", "Extraction", "ReferenceData", "extract_article", "slugify"]

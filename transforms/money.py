@@ -1,0 +1,102 @@
+"""Money in news text: currencies, scales, qualifiers, stated conversions."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from transforms.numbers import NUMBER, SCALE, parse_number, scale_factor
+
+PREFIXES = {
+    "US$": "USD", "HK$": "HKD", "S$": "SGD", "NT$": "TWD", "A$": "AUD", "C$": "CAD",
+    "RMB": "CNY", "CNY": "CNY", "USD": "USD", "HKD": "HKD", "EUR": "EUR", "GBP": "GBP",
+    "JPY": "JPY", "AED": "AED", "SAR": "SAR", "INR": "INR", "KRW": "KRW", "Rs": "INR",
+    "€": "EUR", "£": "GBP", "¥": "CNY", "₩": "KRW", "₹": "INR", "$": "USD",
+}
+SUFFIXES = {
+    "yuan": "CNY", "renminbi": "CNY", "rmb": "CNY", "dollars": "USD", "euros": "EUR",
+    "euro": "EUR", "pounds": "GBP", "yen": "JPY", "won": "KRW", "rupees": "INR",
+    "dirhams": "AED", "riyals": "SAR", "usd": "USD", "hkd": "HKD", "eur": "EUR",
+    "hong kong dollars": "HKD", "us dollars": "USD", "u.s. dollars": "USD",
+}
+QUALIFIERS = [
+    ("more_than", r"more than|over|above|exceeding|in excess of|upwards of|north of"),
+    ("at_least", r"at least|no less than|a minimum of"),
+    ("less_than", r"less than|under|below|just under|fewer than"),
+    ("up_to", r"up to|as much as|as many as|a maximum of"),
+    ("approximately", r"about|around|roughly|approximately|nearly|almost|close to|some|an estimated|an approximate|circa|c\."),
+]
+_PREFIX = "|".join(re.escape(p) for p in sorted(PREFIXES, key=len, reverse=True))
+_SUFFIX = "|".join(re.escape(s) for s in sorted(SUFFIXES, key=len, reverse=True))
+_MONEY = re.compile(
+    rf"(?P<pre>{_PREFIX})\s?(?P<num>{NUMBER})(?:\s?(?P<scale>{SCALE}))?"
+    rf"|(?P<num2>{NUMBER})(?:\s?(?P<scale2>{SCALE}))?\s(?P<suf>{_SUFFIX})\b",
+    re.IGNORECASE,
+)
+_QUALIFIER = re.compile(
+    r"(?:" + "|".join(f"(?P<{name}>\\b(?:{words}))" for name, words in QUALIFIERS) + r")\s+(?:of\s+)?$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Money:
+    """An amount of money found in a sentence, with its span there."""
+
+    amount: float
+    currency: str
+    qualifier: str
+    start: int
+    end: int
+
+
+def _currency(match: re.Match) -> str:
+    if match.group("pre"):
+        pre = match.group("pre")
+        return PREFIXES.get(pre) or PREFIXES.get(pre.upper(), "USD")
+    return SUFFIXES[match.group("suf").lower()]
+
+
+def qualifier_before(text: str, start: int) -> str:
+    """The qualifier ("more than" -> more_than) written just before position start."""
+    match = _QUALIFIER.search(text[max(0, start - 30):start])
+    if not match:
+        return "exact"
+    return next(name for name, _ in QUALIFIERS if match.group(name))
+
+
+def find_money(text: str) -> list[Money]:
+    """Every amount of money in text, in order of appearance."""
+    found = []
+    for match in _MONEY.finditer(text):
+        number = parse_number(match.group("num") or match.group("num2"))
+        if number is None:
+            continue
+        scale = scale_factor(match.group("scale") or match.group("scale2"))
+        found.append(Money(number * scale, _currency(match), qualifier_before(text, match.start()),
+                           match.start(), match.end()))
+    return found
+
+
+def stated_usd(text: str, money: Money, following: list[Money]) -> float | None:
+    """A USD conversion the article states right after an amount: "(US$619 million)"."""
+    for other in following:
+        gap = text[money.end:other.start]
+        if other.currency == "USD" and money.currency != "USD" and re.fullmatch(
+            r"\s*(?:\(|,?\s*or\s+(?:about\s+|around\s+|roughly\s+|some\s+)?)\s*", gap
+        ):
+            return other.amount
+    return None
+
+
+def to_usd(amount: float | None, currency: str | None, year: int | None,
+           rates: dict[tuple[str, int], float]) -> float | None:
+    """Convert with reference rates (units per USD), nearest year available."""
+    if amount is None or currency is None:
+        return None
+    if currency == "USD":
+        return amount
+    years = sorted(y for (c, y) in rates if c == currency)
+    if not years:
+        return None
+    use = min(years, key=lambda y: (abs(y - year), -y)) if year else years[-1]
+    return amount / rates[(currency, use)]

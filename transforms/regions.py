@@ -1,0 +1,67 @@
+"""Places in news text (countries, demonyms, cities, blocs) as ISO codes."""
+from __future__ import annotations
+
+import re
+
+# Surface form -> ISO 3166-1 alpha-2, "EU" or "WORLD". Case-sensitive forms.
+PLACES: dict[str, str] = {}
+_GROUPS = {
+    "US": "US|U.S.|USA|U.S.A.|United States|America|American|Americans|Washington|New York|"
+          "San Francisco|Silicon Valley|Seattle|Boston|Austin|Houston|Dallas|Chicago|Los Angeles|"
+          "Palo Alto|Menlo Park|Mountain View|Redmond|Santa Clara|Virginia|Texas|Ohio|California|"
+          "Pennsylvania|Arizona|Georgia|Louisiana|Tennessee|Memphis|Illinois|Oregon|Nevada|Iowa",
+    "CN": "China|Chinese|PRC|mainland|Beijing|Shanghai|Shenzhen|Hangzhou|Guangzhou|Chengdu|Wuhan|"
+          "Nanjing|Suzhou|Tianjin|Hefei|Xi'an",
+    "HK": "Hong Kong",
+    "TW": "Taiwan|Taiwanese|Taipei|Hsinchu",
+    "JP": "Japan|Japanese|Tokyo|Osaka",
+    "KR": "South Korea|Korea|Korean|South Korean|Seoul",
+    "IN": "India|Indian|Mumbai|Bangalore|Bengaluru|New Delhi",
+    "SG": "Singapore|Singaporean",
+    "MY": "Malaysia|Malaysian|Kuala Lumpur|Johor",
+    "ID": "Indonesia|Indonesian|Jakarta",
+    "VN": "Vietnam|Vietnamese",
+    "TH": "Thailand|Thai",
+    "AE": "United Arab Emirates|UAE|Emirati|Abu Dhabi|Dubai",
+    "SA": "Saudi Arabia|Saudi|Riyadh",
+    "QA": "Qatar|Qatari|Doha",
+    "KW": "Kuwait|Kuwaiti",
+    "IL": "Israel|Israeli|Tel Aviv",
+    "GB": "United Kingdom|UK|U.K.|Britain|British|England|London",
+    "IE": "Ireland|Irish|Dublin",
+    "DE": "Germany|German|Berlin|Munich|Heidelberg|Frankfurt",
+    "FR": "France|French|Paris",
+    "NL": "Netherlands|Dutch|Amsterdam|Veldhoven",
+    "CH": "Switzerland|Swiss|Zurich|Geneva",
+    "SE": "Sweden|Swedish|Stockholm",
+    "NO": "Norway|Norwegian|Oslo",
+    "FI": "Finland|Finnish|Helsinki",
+    "DK": "Denmark|Danish|Copenhagen",
+    "ES": "Spain|Spanish|Madrid",
+    "IT": "Italy|Italian|Rome|Milan",
+    "CA": "Canada|Canadian|Toronto|Montreal|Vancouver",
+    "AU": "Australia|Australian|Sydney|Melbourne",
+    "BR": "Brazil|Brazilian",
+    "RU": "Russia|Russian|Moscow",
+    "EU": "European Union|EU|Europe|European|Brussels",
+    "WORLD": "global|globally|worldwide|world|world's|the world|around the world|Worldwide|Global",
+}
+for _code, _forms in _GROUPS.items():
+    for _form in _forms.split("|"):
+        PLACES[_form] = _code
+
+_PLACE_RE = re.compile(
+    r"(?<![\w.])(?:" + "|".join(re.escape(p) for p in sorted(PLACES, key=len, reverse=True))
+    + r")(?![\w])"
+)
+COUNTRY_CODES = frozenset(c for c in PLACES.values() if len(c) == 2)
+
+
+def find_places(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, code) for every place named in text."""
+    return [(m.start(), m.end(), PLACES[m.group(0)]) for m in _PLACE_RE.finditer(text)]
+
+
+def place_code(name: str) -> str | None:
+    """The code of a place name, or None."""
+    return PLACES.get(name.strip())
