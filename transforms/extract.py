@@ -7,9 +7,11 @@ from datetime import datetime
 
 from transforms.companies import CompanySpan, find_companies
 from transforms.energy import find_energy_metrics
+from transforms.figures import find_figures
 from transforms.forecasts import find_forecasts
 from transforms.funding import find_funding
 from transforms.gazetteer import Gazetteer, slugify
+from transforms.money import find_money
 from transforms.people import find_people
 from transforms.rows import CompanyMentionRow, PersonRow
 from transforms.text import Sentence, split_sentences
@@ -110,13 +112,32 @@ def extract_article(article: ArticleText, refs: ReferenceData, *, run_id: str,
     ctx = Context(article, split_sentences(article.text), find_companies(article.text, refs.gazetteer),
                   refs, {"article_id": article.article_id, "run_id": run_id,
                          "extractor_version": extractor_version})
+    people = _people(ctx)
+    funding = find_funding(ctx)
+    figures = find_figures(ctx, _name_forms(people))
+    money_raised = {(r.char_start, pos) for r in funding for pos in _amount_positions(r)}
     return Extraction(
         company_mentions=_company_mentions(ctx),
-        people=_people(ctx),
-        funding=find_funding(ctx),
-        forecasts=find_forecasts(ctx),
-        energy_metrics=find_energy_metrics(ctx),
+        people=people,
+        funding=funding,
+        forecasts=find_forecasts(ctx, figures, money_raised),
+        energy_metrics=find_energy_metrics(ctx, figures),
     )
+
+
+def _name_forms(people: list[PersonRow]) -> dict[str, str]:
+    """Full names, and the single names an article uses for them later."""
+    forms = {}
+    for person in people:
+        tokens = person.name.split()
+        for form in (person.name, tokens[-1], tokens[0]):
+            forms.setdefault(form, person.name)
+    return forms
+
+
+def _amount_positions(row) -> list[int]:
+    """Offsets (within the sentence) of money figures a funding row used."""
+    return [m.start for m in find_money(row.evidence)]
 
 
 __all__ = ["ArticleText", "Context", "Extraction", "ReferenceData", "extract_article", "slugify"]

@@ -1,0 +1,81 @@
+"""Years and horizons as news writes them: "by 2030", "between 2024 and 2030",
+"by the end of the decade", "over the next three to five years"."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from transforms.numbers import WORDS
+
+YEAR = r"(?:19[9]\d|20\d\d|2100)"
+_NUMWORD = r"(?:\d+|" + "|".join(WORDS) + r")"
+_SPANS = [
+    # (kind, pattern): target years, baselines and ranges of years.
+    ("range", re.compile(rf"\bbetween\s(?P<a>{YEAR})\sand\s(?P<b>{YEAR})\b")),
+    ("range", re.compile(rf"\bfrom\s(?P<a>{YEAR})\s(?:through|to|until)\s(?P<b>{YEAR})\b")),
+    ("range", re.compile(rf"\b(?:over|in|for|during)\s(?:the\s)?(?P<a>{YEAR})\s?[-–]\s?(?P<b>{YEAR})\b")),
+    ("range", re.compile(rf"\b(?P<a>{YEAR})\s(?:through|to)\s(?P<b>{YEAR})\b")),
+    ("baseline", re.compile(rf"\b(?:from|than|since|compared with|versus|vs\.?|over)\s(?:the\s)?(?:its\s)?(?:levels?\sof\s)?(?P<a>{YEAR})(?:\slevels?)?\b")),
+    ("baseline", re.compile(rf"\b(?:its|the)\s(?P<a>{YEAR})\slevels?\b")),
+    ("year", re.compile(rf"\b(?:by|in|for|through|until|to|before|after|at|of|during|from)\s(?:the\s)?(?:end\sof\s|start\sof\s|middle\sof\s|first\shalf\sof\s|second\shalf\sof\s|calendar\s|fiscal\s|mid-|early\s|late\s)?(?P<a>{YEAR})\b")),
+    ("year", re.compile(rf"(?<![\d,.$])(?P<a>{YEAR})(?![\d,])(?!\s?(?:TWh|GWh|MW|GW|%|per))")),
+]
+_DECADE_END = re.compile(r"\b(?:by|before)\s(?:the\s)?end\sof\s(?:the|this)\sdecade\b")
+_RELATIVE = [(re.compile(r"\bthis year\b|\bcurrent year\b"), 0), (re.compile(r"\blast year\b|\ba year earlier\b"), -1),
+             (re.compile(r"\bnext year\b"), 1)]
+_HORIZON = re.compile(
+    rf"\b(?:over|within|in|for)\s(?:the\s)?(?:next|coming)?\s?(?P<a>{_NUMWORD})(?:\s(?:to|or|-)\s(?P<b>{_NUMWORD}))?\s(?:more\s)?years\b"
+    rf"|\b(?P<c>{_NUMWORD})\s(?:to\s(?P<d>{_NUMWORD})\s)?years\saway\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class YearMention:
+    """A year a figure may refer to, with its role and position in the text."""
+
+    year: int
+    kind: str  # "year" or "baseline"
+    start: int
+    end: int
+
+
+def _number(token: str | None) -> int | None:
+    if not token:
+        return None
+    return int(token) if token.isdigit() else WORDS.get(token.lower())
+
+
+def find_years(text: str, published_year: int | None) -> list[YearMention]:
+    """Years named in a text: target or reference years and baselines."""
+    found: list[YearMention] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(year: int, kind: str, start: int, end: int) -> None:
+        if any(start < e and end > s for s, e in taken):
+            return
+        taken.append((start, end))
+        found.append(YearMention(year, kind, start, end))
+
+    for kind, pattern in _SPANS:
+        for m in pattern.finditer(text):
+            if kind == "range":
+                add(int(m.group("a")), "baseline", m.start(), m.start("b") - 1)
+                add(int(m.group("b")), "year", m.start("b"), m.end())
+            else:
+                add(int(m.group("a")), kind, m.start(), m.end())
+    if published_year:
+        for m in _DECADE_END.finditer(text):
+            add((published_year // 10 + 1) * 10 if published_year % 10 else published_year, "year", m.start(), m.end())
+        for pattern, delta in _RELATIVE:
+            for m in pattern.finditer(text):
+                add(published_year + delta, "year", m.start(), m.end())
+    return sorted(found, key=lambda y: y.start)
+
+
+def find_horizon(text: str) -> tuple[float | None, float | None]:
+    """(min, max) years of a horizon such as "over the next three to five years"."""
+    m = _HORIZON.search(text)
+    if not m:
+        return None, None
+    low = _number(m.group("a") or m.group("c"))
+    high = _number(m.group("b") or m.group("d")) or low
+    return (float(low), float(high)) if low is not None else (None, None)

@@ -1,0 +1,123 @@
+"""Quantities with units in a sentence: energy, power, percentages, multiples,
+emissions and money, with ranges and comparators."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from transforms.money import QUALIFIERS, find_money, qualifier_before, stated_usd, to_usd
+from transforms.numbers import FRACTIONS, MULTIPLES, NUMBER, SCALE, WORDS, parse_number, scale_factor
+
+UNITS = {
+    "twh": "TWh", "terawatt-hours": "TWh", "terawatt hours": "TWh", "terawatt-hour": "TWh",
+    "gwh": "GWh", "gigawatt-hours": "GWh", "gigawatt hours": "GWh",
+    "mwh": "MWh", "megawatt-hours": "MWh", "megawatt hours": "MWh",
+    "gw": "GW", "gigawatts": "GW", "gigawatt": "GW", "mw": "MW", "megawatts": "MW", "megawatt": "MW",
+    "kw": "kW", "kilowatts": "kW", "kilowatt": "kW",
+    "%": "percent", "per cent": "percent", "percent": "percent",
+}
+COMPARATORS = {"exact": "=", "approximately": "~", "more_than": ">", "at_least": ">=",
+               "less_than": "<", "up_to": "<="}
+_UNIT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
+_NUM = rf"(?:{NUMBER}|\b(?:{'|'.join(WORDS)})\b)"
+_QUANTITY = re.compile(
+    rf"(?P<v1>{_NUM})(?:\s?(?P<s1>million|billion))?(?:\s?(?P<u1>{_UNIT}))?"
+    rf"(?:\s?(?:-|–|to|and)\s?(?P<v2>{_NUM})(?:\s?(?P<s2>million|billion))?)?[\s-]?(?P<unit>{_UNIT})(?![\w])",
+    re.IGNORECASE)
+_TONNES = re.compile(
+    rf"(?P<v1>{NUMBER})\s?(?P<s1>{SCALE})?\s(?:metric\s)?(?:tonnes|tons)\sof\s(?:CO2|carbon dioxide|carbon|CO₂)",
+    re.IGNORECASE)
+_MULTIPLE = re.compile(
+    rf"\b(?P<word>{'|'.join(MULTIPLES)})\b|\b(?P<n>{_NUM})\s?(?:times|-fold|fold)\b", re.IGNORECASE)
+_FRACTION = re.compile(rf"\b(?P<f>{'|'.join(sorted(FRACTIONS, key=len, reverse=True))})\b(?!\s?(?:-|of a)\s?(?:year|century|decade))",
+                       re.IGNORECASE)
+_BETWEEN = re.compile(r"\bbetween\s$|\branges?\sfrom\s", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A figure in a sentence: value (and range end), unit, comparator, span."""
+
+    value: float | None
+    value_max: float | None
+    unit: str
+    comparator: str
+    start: int
+    end: int
+    currency: str | None = None
+    amount: float | None = None
+
+
+def _comparator(text: str, start: int) -> str:
+    return COMPARATORS[qualifier_before(text, start)]
+
+
+def _measures(text: str) -> list[Quantity]:
+    found = []
+    for m in _QUANTITY.finditer(text):
+        v1 = parse_number(m.group("v1"))
+        if v1 is None:
+            continue
+        v1 *= scale_factor(m.group("s1")) if m.group("s1") else 1
+        v2 = parse_number(m.group("v2")) if m.group("v2") else None
+        if v2 is not None and m.group("s2"):
+            v2 *= scale_factor(m.group("s2"))
+        if m.group("v2") and " and " in m.group(0) and not _BETWEEN.search(text[max(0, m.start() - 12):m.start()]):
+            continue  # "X and Y%" is a range only after "between"
+        unit = UNITS[m.group("unit").lower()]
+        if v2 is not None and v2 < v1:
+            v2 = None
+        found.append(Quantity(v1, v2, unit, "=" if v2 else _comparator(text, m.start()), m.start(), m.end()))
+    for m in _TONNES.finditer(text):
+        value = parse_number(m.group("v1")) * scale_factor(m.group("s1"))
+        found.append(Quantity(value, None, "tonnes_co2", _comparator(text, m.start()), m.start(), m.end()))
+    return found
+
+
+def _relatives(text: str, taken: list[tuple[int, int]]) -> list[Quantity]:
+    found = []
+    for m in _MULTIPLE.finditer(text):
+        value = MULTIPLES[m.group("word").lower()] if m.group("word") else parse_number(m.group("n"))
+        if value and not _overlaps(m.start(), m.end(), taken):
+            found.append(Quantity(float(value), None, "x", _comparator(text, m.start()), m.start(), m.end()))
+    for m in _FRACTION.finditer(text):
+        if not _overlaps(m.start(), m.end(), taken):
+            found.append(Quantity(FRACTIONS[m.group("f").lower()], None, "percent",
+                                  _comparator(text, m.start()), m.start(), m.end()))
+    return found
+
+
+def _money(text: str, year: int | None, rates: dict) -> list[Quantity]:
+    money = find_money(text)
+    found: list[Quantity] = []
+    skip = set()
+    for i, m in enumerate(money):
+        if i in skip:
+            continue
+        later = money[i + 1:]
+        usd = stated_usd(text, m, later)
+        if usd is not None:
+            skip.add(i + 1)
+        usd = usd if usd is not None else to_usd(m.amount, m.currency, year, rates)
+        high = None
+        if later and re.fullmatch(r"\s?(?:-|–|to|and)\s?", text[m.end:later[0].start]):
+            high = to_usd(later[0].amount, later[0].currency, year, rates)
+            skip.add(i + 1)
+        found.append(Quantity(usd, high, "USD", "=" if high else COMPARATORS[m.qualifier], m.start,
+                              money[i + 1].end if high else m.end, m.currency, m.amount))
+    return found
+
+
+def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start < e and end > s for s, e in spans)
+
+
+def find_quantities(text: str, year: int | None = None, rates: dict | None = None) -> list[Quantity]:
+    """Every figure with a unit in a text, in order of appearance."""
+    found = _measures(text) + _money(text, year, rates or {})
+    spans = [(q.start, q.end) for q in found]
+    found += _relatives(text, spans)
+    return sorted(found, key=lambda q: q.start)
+
+
+__all__ = ["Quantity", "find_quantities", "COMPARATORS", "QUALIFIERS"]
