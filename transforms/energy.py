@@ -44,9 +44,11 @@ def is_energy(figure: Figure) -> bool:
 
 
 def sector_of(figure: Figure) -> str:
-    """The sector a figure belongs to: the sector word nearest to the figure."""
+    """The sector word nearest to the figure; the power system only when none is named."""
     best, best_distance = "other", None
     for name, pattern in _SECTOR_RES:
+        if name == "power_system" and best != "other":
+            break
         for m in pattern.finditer(figure.clause):
             distance = abs(m.start() - figure.position)
             if best_distance is None or distance < best_distance:

@@ -15,7 +15,7 @@ _FUTURE = re.compile(
     r"\b(?:will|would|could|should|may|might|expect\w*|project\w*|forecast\w*|predict\w*|set to|"
     r"on track|on course|likely|poised|aims?|aiming|plan\w*|target\w*|goals?|pledg\w*|guid\w*|"
     r"outlook|sees|see|puts|reckons?|estimates? that|due to|to come online|going to|intends?|"
-    r"scenarios?|base case|believes?|anticipat\w*)\b", re.IGNORECASE)
+    r"scenarios?|base case|believes?|anticipat\w*|probability|chance|odds|next \w+ years|coming years)\b", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r";|,\s(?:while|whereas|but|and)\s|\s—\s|,\swith\s")
 _PRONOUN = re.compile(r"^(?:He|She)\b")
 

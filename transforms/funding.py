@@ -10,7 +10,7 @@ from transforms.rows import FundingRow
 # Event types by the words that signal them, in order of precedence.
 EVENT_CUES = [
     ("acquisition", r"acquir\w*|acquisition|takeover|take over|buy(?!\s?back)s?|bought|to purchase"),
-    ("ipo", r"IPO|initial public offering|listings?|listed|debut\w*|share sale|public offering|go(?:es|ing)? public|float"),
+    ("ipo", r"IPOs?|initial public offering|listings?|listed|debut\w*|share sale|public offering|go(?:es|ing)? public|float"),
     ("debt", r"loans?|bonds?|notes|debt|credit facility|borrow\w*|lent|lend\w*"),
     ("investment", r"invest(?:s|ed|ing)?\b[^.;]*?\bin\b|purchase of [^.;]*?shares|stake in|contribut\w*"),
     ("equity_round", r"rounds?|Series [A-H]|placement|funding|equity|rais\w*|collect\w*|took in|brought in|fundrais\w*"),
@@ -81,7 +81,9 @@ def _raisers(clause_start: int, clause: str, cue_at: int, spans: list[CompanySpa
     """(raisers, investors) among the companies of a clause."""
     local = [(s.start - sentence_start - clause_start, s) for s in spans]
     local = [(p, s) for p, s in local if 0 <= p < len(clause)]
-    investors = [s.company.name for p, s in local if _INVESTOR_CUE.search(clause[max(0, p - 45):p])]
+    # Investor cues ("led by", "with", "from") count only after the money is named.
+    investors = [s.company.name for p, s in local
+                 if p > cue_at and _INVESTOR_CUE.search(clause[max(0, p - 45):p])]
     candidates = [(p, s) for p, s in local if s.company.name not in investors]
     obj = _OBJECT_RAISER.search(clause)
     if obj:
