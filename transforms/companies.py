@@ -8,7 +8,7 @@ from transforms.gazetteer import Company, Gazetteer, slugify
 from transforms.regions import PLACES, find_places
 
 # A word of a proper name: capitalised, camel-case (miHoYo, xAI) or 5Y-style.
-_TOKEN = r"(?:[A-Z][\w'’.-]*[\w.]|[A-Z]|[a-z]{1,3}[A-Z][\w-]*|\d+[A-Z][\w-]*)"
+_TOKEN = r"(?:[A-Z][\w'’-]*(?:\.[\w-]+)*|[a-z]{1,3}[A-Z][\w-]*|\d+[A-Z][\w-]*)"
 NAME = rf"{_TOKEN}(?:\s(?:&\s|of\s)?{_TOKEN}){{0,5}}"
 # Last words that mark a business name ("Halcyon Street Partners", "X Inc").
 ORG_HEADS = (
@@ -36,7 +36,7 @@ NOT_BUSINESS = re.compile(
     r"Series|Round|Tranche|Mr|Ms|Dr|President|Secretary|Minister)\b"
 )
 _CONTEXT = re.compile(
-    rf"(?P<suffixed>{NAME}\s(?:{ORG_HEADS}))(?![\w-])"
+    rf"(?P<suffixed>{NAME}\s(?:{ORG_HEADS}))(?![\w-])(?!\s(?:&\s|of\s)?[A-Z])"
     rf"|(?:\b(?:{DESCRIPTORS})|[A-Z][\w ]*?-based)\s(?:[a-z-]+\s)?(?P<described>{NAME})"
     rf"|(?P<possessed>{NAME})(?:'s|’s|')\s(?:shares|stock|listing|IPO|debut|founder|chief)\b"
     rf"|\bshares\sof\s(?P<shares>{NAME})"

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from transforms.figures import Figure
 from transforms.rows import EnergyMetricRow
@@ -37,10 +38,14 @@ def is_energy(figure: Figure) -> bool:
     unit = figure.quantity.unit
     if unit in ENERGY_UNITS:
         return True
-    context = ENERGY_CONTEXT.search(figure.clause)
-    if unit == "USD":
-        return bool(context and _INVESTMENT.search(figure.clause))
-    return bool(context)
+    context, investment = _clause_context(figure.clause)
+    return context and (investment or unit != "USD")
+
+
+@lru_cache(maxsize=512)
+def _clause_context(clause: str) -> tuple[bool, bool]:
+    """(speaks of energy, speaks of investment); cached as a clause holds many figures."""
+    return bool(ENERGY_CONTEXT.search(clause)), bool(_INVESTMENT.search(clause))
 
 
 def sector_of(figure: Figure) -> str:

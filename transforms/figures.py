@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from transforms.dates import YearMention, find_horizon, find_years
 from transforms.quantities import Quantity, find_quantities
@@ -64,10 +65,18 @@ def _years(years: list[YearMention], clause: tuple[int, int], q: Quantity, nxt: 
 
 
 def _is_projection(clause: str, year: int | None, published: int | None) -> bool:
-    if year and published:
-        if year != published:
-            return year > published
+    if year and published and year != published:
+        return year > published
+    return _speaks_of_future(clause)
+
+
+@lru_cache(maxsize=512)
+def _speaks_of_future(clause: str) -> bool:
+    # Cached: a long clause holds many figures, and each must not rescan it.
     return bool(_FUTURE.search(clause))
+
+
+_horizon = lru_cache(maxsize=512)(find_horizon)
 
 
 def _masked_places(text: str, company_spans: list[tuple[int, int]]) -> list:
@@ -94,7 +103,7 @@ def find_figures(ctx, people: dict[str, str]) -> list[Figure]:
             year, baseline = _years(years, clause, q, nxt)
             clause_text = text[clause[0]:clause[1]]
             figures.append(Figure(
-                sentence, clause_text, q, region, year, baseline, find_horizon(clause_text),
+                sentence, clause_text, q, region, year, baseline, _horizon(clause_text),
                 _is_projection(clause_text, year, ctx.year), speaker,
                 companies[0].company.name if companies else None, q.start - clause[0]))
         if places:

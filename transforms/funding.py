@@ -33,6 +33,7 @@ _NOT_RAISED = re.compile(
     r"run rate|agreement|contract)\W+(?:\w+\W+){0,3}$", re.IGNORECASE)
 _SHARE_PRICE = re.compile(r"^\s*(?:a|per)\s+share\b", re.IGNORECASE)
 _VALUATION = re.compile(r"valu\w*|worth", re.IGNORECASE)
+_VALUATION_AFTER = re.compile(r"\s(?:(?:post|pre)-money\s)?valuation", re.IGNORECASE)
 _ROUND = re.compile(r"\b(?:Series [A-H]\+?(?:\s(?:and|&)\sSeries [A-H]\+?)?|seed round|pre-IPO round|angel round)",
                     re.IGNORECASE)
 _AGGREGATE = re.compile(r"\b(?:collectively|together|combined|in total|aggregate|between them|altogether)\b",
@@ -65,7 +66,9 @@ def _is_raised(text: str, money: Money) -> bool:
 
 
 def _is_valuation(text: str, money: Money) -> bool:
-    return bool(_VALUATION.search(text[max(0, money.start - 30):money.start]))
+    """ "valued at $X", "a valuation of $X" or "a $X valuation"."""
+    return bool(_VALUATION.search(text[max(0, money.start - 30):money.start])
+                or _VALUATION_AFTER.match(text, money.end))
 
 
 def _status(sentence: str, event_type: str) -> str:

@@ -5,7 +5,7 @@ import re
 
 SCALES = {
     "trillion": 1e12, "tn": 1e12, "trn": 1e12,
-    "billion": 1e9, "bn": 1e9, "b": 1e9, "bln": 1e9,
+    "billion": 1e9, "bn": 1e9, "b": 1e9, "bln": 1e9, "bil": 1e9,
     "million": 1e6, "mn": 1e6, "mln": 1e6, "mil": 1e6, "m": 1e6,
     "thousand": 1e3, "k": 1e3,
 }
@@ -30,7 +30,7 @@ FRACTIONS = {
 }
 
 NUMBER = r"(?<![\w.])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)|(?<![\w.,])\d+(?:\.\d+)?(?!\d)"
-SCALE = r"(?:trillion|billion|million|thousand|bln|mln|trn|tn|bn|mn|mil|[bmk])\b"
+SCALE = r"(?:trillion|billion|million|thousand|bln|bil|mln|trn|tn|bn|mn|mil|[bmk])\b"
 NUMBER_WORD = r"\b(?:" + "|".join(sorted(WORDS, key=len, reverse=True)) + r")\b"
 _NUMBER_RE = re.compile(NUMBER)
 _WORDS_RE = re.compile(NUMBER_WORD, re.IGNORECASE)

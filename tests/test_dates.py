@@ -1,0 +1,28 @@
+import pytest
+
+from transforms.dates import find_horizon, find_years
+
+
+def _years(text, published=2026):
+    return [(y.year, y.kind) for y in find_years(text, published)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("demand will double by 2030", [(2030, "year")]),
+    ("grow 15% a year between 2024 and 2030", [(2024, "baseline"), (2030, "year")]),
+    ("rise 160% by 2030 from 2023 levels", [(2030, "year"), (2023, "baseline")]),
+    ("reach 39% by the end of the decade", [(2030, "year")]),
+    ("spent $1bn last year", [(2025, "year")]),
+])
+def test_find_years(text, expected):
+    assert _years(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("over the next three to five years", (3.0, 5.0)),
+    ("within ten years", (10.0, 10.0)),
+    ("is more than ten years away", (10.0, 10.0)),
+    ("sometime soon", (None, None)),
+])
+def test_find_horizon(text, expected):
+    assert find_horizon(text) == expected

@@ -1,0 +1,80 @@
+"""Table extractors on short sentences of our own."""
+import pytest
+
+from transforms.extract import ArticleText, extract_article
+
+
+def _extract(refs, text, published=None):
+    from datetime import datetime, timezone
+
+    when = datetime(2026, 3, 1, tzinfo=timezone.utc) if published is None else published
+    return extract_article(ArticleText("0" * 16, text, when), refs, run_id="r", extractor_version="v")
+
+
+def test_known_and_contextual_companies(refs):
+    rows = _extract(refs, "Tencent backed Shanghai-based start-up Lumora Robotics, a rival of Nvidia. "
+                          "Lumora Robotics' shares rose. Tencent said so.").company_mentions
+    by_name = {r.name: r for r in rows}
+    assert {"Tencent Holdings", "Lumora Robotics", "Nvidia"} <= set(by_name)
+    assert by_name["Lumora Robotics"].country == "CN"
+    assert by_name["Tencent Holdings"].n_mentions == 2
+
+
+def test_agencies_and_universities_are_not_companies(refs):
+    rows = _extract(refs, "The International Energy Agency and Tsinghua University said demand rose.")
+    assert rows.company_mentions == []
+
+
+def test_people_with_titles_and_organisations(refs):
+    rows = _extract(refs, '"It is early," said Mara Quill, chief executive of Nvidia. '
+                          "Alibaba chief executive Eddie Wu agreed.").people
+    by_name = {p.name: p for p in rows}
+    assert by_name["Mara Quill"].organization == "Nvidia"
+    assert by_name["Mara Quill"].title == "chief executive"
+    assert by_name["Eddie Wu"].organization == "Alibaba Group"
+
+
+def test_funding_round_with_valuation_and_investors(refs):
+    rows = _extract(refs, "Anthropic raised a $13bn Series F at a $183bn valuation, led by ICONIQ.").funding
+    (row,) = rows
+    assert (row.company, row.event_type, row.round, row.amount_usd, row.valuation_usd) == \
+        ("Anthropic", "equity_round", "Series F", 13e9, 183e9)
+    assert row.status == "completed" and row.investors
+
+
+def test_ipo_with_stated_conversion(refs):
+    (row,) = _extract(refs, "MiniMax raised HK$4.8 billion (US$619 million) in its Hong Kong IPO.").funding
+    assert (row.event_type, row.currency, row.amount, row.amount_usd) == ("ipo", "HKD", 4.8e9, 619e6)
+
+
+def test_revenue_is_not_funding(refs):
+    assert _extract(refs, "Nvidia said revenue rose to $68.1 billion.").funding == []
+
+
+def test_projected_energy_figure_is_forecast_and_metric(refs):
+    rows = _extract(refs, "US data centre electricity demand will reach 426 TWh by 2030.")
+    (metric,) = rows.energy_metrics
+    (forecast,) = rows.forecasts
+    assert (metric.region, metric.sector, metric.metric, metric.value, metric.unit, metric.year,
+            metric.is_projection) == ("US", "data_centers", "electricity_demand", 426, "TWh", 2030, True)
+    assert (forecast.value, forecast.unit, forecast.target_year) == (426, "TWh", 2030)
+
+
+def test_historical_energy_figure_is_not_a_forecast(refs):
+    rows = _extract(refs, "China installed 315 GW of solar capacity in 2025.")
+    assert [m.sector for m in rows.energy_metrics] == ["solar"]
+    assert rows.energy_metrics[0].is_projection is False
+    assert rows.forecasts == []
+
+
+def test_opinion_without_number_gives_no_rows(refs):
+    rows = _extract(refs, "Analysts think the gap with the US may be widening.")
+    assert rows.forecasts == [] and rows.energy_metrics == [] and rows.funding == []
+
+
+@pytest.mark.parametrize("table", ["company_mentions", "people", "funding", "forecasts", "energy_metrics"])
+def test_every_row_is_grounded_in_the_seed(refs, seed_text, table):
+    rows = getattr(_extract(refs, seed_text), table)
+    assert rows
+    for row in rows:
+        assert seed_text[row.char_start:row.char_end] == row.evidence

@@ -1,0 +1,49 @@
+import pytest
+from hypothesis import given, strategies as st
+
+from transforms.money import find_money, stated_usd, to_usd
+
+
+@pytest.mark.parametrize("text, amount, currency, qualifier", [
+    ("raised HK$4.8 billion in", 4.8e9, "HKD", "exact"),
+    ("raised US$619 million", 619e6, "USD", "exact"),
+    ("lost 2.96 billion yuan", 2.96e9, "CNY", "exact"),
+    ("a RMB 5 billion round", 5e9, "CNY", "exact"),
+    ("raised $20bn", 20e9, "USD", "exact"),
+    ("collectively raising over $1 billion", 1e9, "USD", "more_than"),
+    ("up to €1bn from", 1e9, "EUR", "up_to"),
+    ("about US$5bil", 5e9, "USD", "approximately"),
+    ("a US$500mil Series C", 500e6, "USD", "exact"),
+    ("£300m from", 300e6, "GBP", "exact"),
+    ("at least $19 billion of", 19e9, "USD", "at_least"),
+    ("some 6.8 trillion yuan", 6.8e12, "CNY", "approximately"),
+])
+def test_find_money_reads_currency_scale_and_qualifier(text, amount, currency, qualifier):
+    money = find_money(text)[0]
+    assert (money.amount, money.currency, money.qualifier) == (pytest.approx(amount), currency, qualifier)
+
+
+def test_stated_conversion_wins():
+    text = "raised HK$4.8 billion (US$619 million) after"
+    first, second = find_money(text)
+    assert stated_usd(text, first, [second]) == pytest.approx(619e6)
+
+
+def test_or_about_conversion_is_stated_too():
+    text = "raised HK$4.35 billion, or about US$558 million, at"
+    first, second = find_money(text)
+    assert stated_usd(text, first, [second]) == pytest.approx(558e6)
+
+
+def test_to_usd_uses_nearest_year_and_leaves_unknown_currency_null():
+    rates = {("HKD", 2023): 7.8, ("HKD", 2024): 7.8, ("CNY", 2024): 7.2}
+    assert to_usd(7.8e9, "HKD", 2026, rates) == pytest.approx(1e9)
+    assert to_usd(7.2, "CNY", None, rates) == pytest.approx(1.0)
+    assert to_usd(1.0, "XYZ", 2024, rates) is None
+
+
+@given(st.text(max_size=300))
+def test_find_money_never_raises_and_spans_hold(text):
+    for money in find_money(text):
+        assert 0 <= money.start < money.end <= len(text)
+        assert money.amount >= 0
