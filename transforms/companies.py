@@ -24,7 +24,7 @@ DESCRIPTORS = (
     "start-up|startup|company|firm|developer|maker|designer|brokerage|consultancy|chipmaker|"
     "rival|lender|insurer|investor|operator|provider|utility|giant|unicorn|group|owner|"
     "manufacturer|supplier|bank|carrier|producer|retailer|outfit|subsidiary|unit|parent|"
-    "fund|manager|conglomerate|lab|champion|peer|shareholder|backer"
+    "fund|conglomerate|lab|champion|peer|shareholder|backer"
 )
 # Words that make a name an agency, school, place, outlet or event, not a business.
 NOT_BUSINESS = re.compile(
@@ -32,18 +32,27 @@ NOT_BUSINESS = re.compile(
     r"University|Institute|Institution|Laboratory|Lab|College|School|Government|Bureau|"
     r"Exchange|Association|Center|Centre|Committee|Congress|Senate|House|Court|Reserve|"
     r"Party|Times|Post|Journal|News|Daily|Magazine|Report|Index|Act|Program|Programme|"
-    r"Summit|Conference|Forum|Market|Valley|Street|Initiative|Plan|List|Campus|Project|"
+    r"Summit|Conference|Forum|Market|Valley|Initiative|Plan|List|Campus|Project|"
     r"Series|Round|Tranche|Mr|Ms|Dr|President|Secretary|Minister)\b"
+    r"|-(?:ready|based|backed|owned|listed|focused|led|style|linked)\b"
 )
 _CONTEXT = re.compile(
     rf"(?P<suffixed>{NAME}\s(?:{ORG_HEADS}))(?![\w-])(?!\s(?:&\s|of\s)?[A-Z])"
-    rf"|(?:\b(?:{DESCRIPTORS})|[A-Z][\w ]*?-based)\s(?:[a-z-]+\s)?(?P<described>{NAME})"
+    rf"|\b(?:{DESCRIPTORS})\s(?P<described>{NAME})"
+    rf"|[A-Z][\w ]*?-based\s(?:[a-z-]+\s)?(?P<based>{NAME})"
     rf"|(?P<possessed>{NAME})(?:'s|’s|')\s(?:shares|stock|listing|IPO|debut|founder|chief)\b"
     rf"|\bshares\sof\s(?P<shares>{NAME})"
     rf"|\bfounder\sof\s(?P<founded>{NAME})"
-    rf"|(?P<ticked>{NAME})\s\((?:[A-Z]+:\s?)?[0-9A-Z]{{1,6}}(?:\.[A-Z]{{1,2}})?\)"
-    rf"|(?P<apposed>{NAME}),\s(?:the|a|an)\s(?:[\w-]+\s){{0,4}}?(?:{DESCRIPTORS})\b"
+    rf"|(?P<ticked>{NAME})\s\((?:(?:NYSE|Nasdaq|NASDAQ|HKEX|SSE|SZSE|TSE|LSE|KRX)\s?:\s?[A-Z0-9.]+|\d{{3,6}}\.[A-Z]{{1,2}}|[A-Z]{{1,5}}\.[A-Z]{{1,2}})\)"
+    rf"|(?P<apposed>{NAME}),\s(?:the|a|an)\s(?:(?!(?:at|of|for|with|in)\s)[\w-]+\s){{0,4}}?(?:{DESCRIPTORS})\b"
 )
+# A name followed by one of these is a product or place, not a company ("the Hailuo AI video tool").
+_PRODUCT_AFTER = re.compile(
+    r"\s(?:model|models|video|tool|app|chatbot|chips?|platform|assistant|system|campus|report|index|"
+    r"series|family|cluster|project|plant|reactor|site|brand|service|division)\b")
+_LEADING = re.compile(
+    r"^(?:(?:The|A|An|Its|Their|His|Her|Shares|Stock|Units|Parts|Some|Many|Most|All|Both|Each)\s(?:of\s)?)+"
+    r"|^[A-Z][\w ]*?-based\s")
 _BASED = re.compile(r"([A-Z][\w]*(?:\s[A-Z][\w]*)?)-based\s[^,.;]{0,40}$")
 
 
@@ -57,20 +66,24 @@ class CompanySpan:
     company: Company
 
 
-def _clean_candidate(name: str) -> str | None:
-    name = re.sub(r"^(?:The|A|An|Its|Their|His|Her)\s", "", name.strip(" ,.'’"))
+def _clean_candidate(name: str) -> tuple[str | None, str | None]:
+    """(name, country implied by a leading "X's"/"X-based"), or (None, None) when not a business."""
+    name = _LEADING.sub("", name.strip(" ,.'’"))
+    country = None
+    owner = re.match(r"^(.+?)(?:'s|’s)\s(.+)$", name)
+    if owner:  # "China's GDS Holdings", "BlackRock's Global Infrastructure Partners"
+        country, name = PLACES.get(owner.group(1)), owner.group(2)
     name = re.sub(r"(?:'s|’s)$", "", name)
     tokens = name.split()
-    if not tokens or NOT_BUSINESS.search(name):
-        return None
+    if not tokens or NOT_BUSINESS.search(name) or name in PLACES:
+        return None, None
     if all(t in PLACES or t in ("AI", "New", "North", "South") for t in tokens):
-        return None
-    if len(tokens) == 1 and len(name) < 2:
-        return None
-    return name
+        return None, None
+    return (name, country) if len(name) > 1 else (None, None)
 
 
-def _context_country(text: str, start: int, name: str) -> str | None:
+def _context_country(text: str, start: int, end: int, name: str) -> str | None:
+    """Headquarters from context: "Shanghai-based X", "Shenzhen X", "X, a New York firm", "X in Boston"."""
     before = text[max(0, start - 80):start]
     based = _BASED.search(before)
     if based and based.group(1) in PLACES:
@@ -78,6 +91,11 @@ def _context_country(text: str, start: int, name: str) -> str | None:
     places = find_places(name)
     if places and places[0][0] == 0:
         return places[0][2]
+    after = re.match(r",?\s(?:in|of|from)\s([^,.;]{2,30})|,\s(?:a|an|the)\s([^,.;]{2,60})", text[end:end + 70])
+    if after:
+        near = find_places(after.group(1) or after.group(2))
+        if near:
+            return near[0][2]
     near = find_places(before[-45:])
     return near[-1][2] if near else None
 
@@ -98,15 +116,26 @@ def _context_candidates(text: str, gazetteer: Gazetteer) -> dict[str, Company]:
     found: dict[str, Company] = {}
     for match in _CONTEXT.finditer(_prose(text)):
         group = next(g for g in match.groupdict() if match.group(g))
-        name = _clean_candidate(match.group(group))
+        name, owner_country = _clean_candidate(match.group(group))
         if not name or gazetteer.lookup(name) or name in found:
             continue
         known = gazetteer.find(name)
         if known and known[0][0] == 0 and known[0][1] == len(name):
             continue
-        country = _context_country(text, match.start(group), name)
-        found[name] = Company(slugify(name), name, country, ())
+        if _PRODUCT_AFTER.match(text, match.end(group)):
+            continue
+        start = match.start(group) + match.group(group).find(name)
+        country = owner_country or _context_country(text, start, start + len(name), name)
+        found[name] = _arm_of_known(name, gazetteer) or Company(slugify(name), name, country, ())
     return found
+
+
+def _arm_of_known(name: str, gazetteer: Gazetteer) -> Company | None:
+    """A known company's arm named by its short name and a generic head ("Cisco Investments")."""
+    known = gazetteer.find(name)
+    if known and known[0][0] == 0 and re.fullmatch(rf"\s(?:{ORG_HEADS})", name[known[0][1]:]):
+        return known[0][2]
+    return None
 
 
 def _short_forms(company: Company) -> set[str]:
