@@ -44,7 +44,8 @@ _CONTEXT = re.compile(
     rf"|\bshares\sof\s(?P<shares>{NAME})"
     rf"|\bfounder\sof\s(?P<founded>{NAME})"
     rf"|(?P<ticked>{NAME})\s\((?:(?:NYSE|Nasdaq|NASDAQ|HKEX|SSE|SZSE|TSE|LSE|KRX)\s?:\s?[A-Z0-9.]+|\d{{3,6}}\.[A-Z]{{1,2}}|[A-Z]{{1,5}}\.[A-Z]{{1,2}})\)"
-    rf"|(?P<apposed>{NAME}),\s(?:the|a|an)\s(?:(?!(?:at|of|for|with|in)\s)[\w-]+\s){{0,4}}?(?:{DESCRIPTORS})\b"
+    rf"|(?P<apposed>{NAME}),\s(?:the|a|an)\s(?:(?!(?:at|of|for|with|in)\s)[\w-]+\s){{0,4}}?(?:{DESCRIPTORS})"
+    rf"(?=[,.;]|\s(?:that|which|whose|based|in|with|backed|owned|founded|run|led|known|and|of)\b)"
 )
 # A name followed by one of these is a product or place, not a company ("the Hailuo AI video tool").
 _PRODUCT_AFTER = re.compile(
@@ -159,6 +160,20 @@ def _resolve_overlaps(spans: list[CompanySpan]) -> list[CompanySpan]:
     return sorted(kept, key=lambda s: s.start)
 
 
+_ACRONYM_DEFINED = re.compile(rf"(?P<long>{NAME})\s\((?P<short>[A-Z]{{2,6}})\)")
+
+
+def _local_acronyms(text: str, gazetteer: Gazetteer) -> set[str]:
+    """Acronyms the article defines for something other than the known company of that name
+    ("National Energy Administration (NEA)" is not New Enterprise Associates)."""
+    redefined = set()
+    for m in _ACRONYM_DEFINED.finditer(text):
+        known = gazetteer.lookup(m.group("short"))
+        if known and not gazetteer.find(m.group("long")):
+            redefined.add(m.group("short"))
+    return redefined
+
+
 def find_companies(text: str, gazetteer: Gazetteer) -> list[CompanySpan]:
     """Every company mention in an article, known or recognised from context."""
     discovered = _context_candidates(text, gazetteer)
@@ -167,7 +182,8 @@ def find_companies(text: str, gazetteer: Gazetteer) -> list[CompanySpan]:
         for form in _short_forms(company):
             if not gazetteer.lookup(form):
                 surfaces.setdefault(form, company)
-    spans = [CompanySpan(s, e, text[s:e], c) for s, e, c in gazetteer.find(text)]
+    redefined = _local_acronyms(text, gazetteer)
+    spans = [CompanySpan(s, e, text[s:e], c) for s, e, c in gazetteer.find(text) if text[s:e] not in redefined]
     if surfaces:
         local = re.compile(
             r"(?<![\w&])(?:" + "|".join(re.escape(s) for s in sorted(surfaces, key=len, reverse=True))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -93,17 +94,45 @@ def _company_mentions(ctx: Context) -> list[CompanyMentionRow]:
 
 def _people(ctx: Context) -> list[PersonRow]:
     known = {c.company.name: c.company.company_id for c in ctx.companies}
+    acronyms = _acronyms(ctx.article.text)
     rows: dict[str, PersonRow] = {}
+    topic = paragraph_topic = None
     for sentence in ctx.sentences:
-        for person in find_people(sentence.text, sentence.start, ctx.in_sentence(sentence)):
-            if person.name in rows:
-                continue
-            org = person.organization
-            company_id = known.get(org) or (ctx.refs.gazetteer.lookup(org).company_id
-                                            if org and ctx.refs.gazetteer.lookup(org) else None)
-            rows[person.name] = PersonRow(name=person.name, title=person.title, organization=org,
-                                          company_id=company_id, **ctx.grounding(sentence))
+        spans = ctx.in_sentence(sentence)
+        if sentence.start == 0 or ctx.article.text[sentence.start - 1] == "\n":
+            paragraph_topic = None
+        mentions = find_people(sentence.text, sentence.start, spans, paragraph_topic or topic,
+                               _name_forms(list(rows.values())))
+        for person in mentions:
+            earlier = rows.get(person.name)
+            if earlier and not (earlier.title or "").startswith("former"):
+                continue  # first mention wins, unless it named a former role
+            org = acronyms.get(person.organization, person.organization)
+            known_company = ctx.refs.gazetteer.lookup(org) if org else None
+            rows[person.name] = PersonRow(
+                name=person.name, title=person.title, organization=org,
+                company_id=known.get(org) or (known_company.company_id if known_company else None),
+                **ctx.grounding(sentence))
+        if spans:
+            topic = spans[0].company.name
+            paragraph_topic = paragraph_topic or topic
     return list(rows.values())
+
+
+_DEFINED = re.compile(r"((?:[A-Z][\w&-]*\s(?:(?:of|for|on|and|the)\s)*){1,8}[A-Z][\w&-]*)\s\(([A-Z]{2,6})\)")
+_CAPITALISED = re.compile(r"(?:[A-Z][\w&-]*\s(?:(?:of|for|on|and|the)\s)*){1,8}[A-Z][\w&-]*")
+
+
+def _acronyms(text: str) -> dict[str, str]:
+    """Acronyms an article defines ("Energy Agency (IEA)") or spells out in a capitalised name."""
+    found = {m.group(2): m.group(1) for m in _DEFINED.finditer(text)}
+    for m in _CAPITALISED.finditer(text):
+        words = m.group(0).split()
+        for i, word in enumerate(words):  # every tail: "When the International Energy Agency"
+            initials = "".join(w[0] for w in words[i:] if w[0].isupper())
+            if word[0].isupper() and len(initials) >= 3:
+                found.setdefault(initials, " ".join(words[i:]))
+    return found
 
 
 def extract_article(article: ArticleText, refs: ReferenceData, *, run_id: str,

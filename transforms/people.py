@@ -7,27 +7,40 @@ from dataclasses import dataclass
 from transforms.companies import CompanySpan
 from transforms.regions import PLACES
 
-# A personal name: two to four capitalised words ("Lian Jye Su", "Fatih Birol").
-PERSON = r"[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?(?:\s[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?){1,3}"
+# A personal name: two to four capitalised words ("Lian Jye Su", "Mac McFarland", "Dana O'Neil").
+_NAME_WORD = r"(?:Mc|Mac|O'|D')?[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:-[A-Z]?[a-z]+)?"
+PERSON = rf"{_NAME_WORD}(?:\s{_NAME_WORD}){{1,3}}"
 ROLE_WORDS = (
     r"(?:co-)?founder|chief executive(?: officer)?|chief [a-zA-Z ]{2,30}?(?:officer|scientist|analyst|strategist|economist)|"
     r"CEO|CFO|CTO|COO|chairman|chairwoman|chair|president|vice president|vice chair|"
     r"executive director|managing director|director|general manager|head(?: of (?:(?!\s(?:at|with|for)\s)[^,;.—])+)?|"
-    r"(?:senior |lead |chief |power-markets |credit |equity )?(?:analyst|strategist|economist)|"
+    r"(?:senior |lead |chief |principal |[a-z]+-[a-z]+ |credit |equity )?(?:analyst|strategist|economist)|"
     r"partner|principal|fund manager|portfolio manager|staff scientist|scientist|researcher|"
     r"spokesperson|spokesman|spokeswoman|adviser|advisor|professor|engineer|executive|"
     r"finance chief|(?:Energy |Commerce |Treasury )?Secretary|minister|President"
 )
-ROLE = rf"(?:(?:former|then|current|acting|deputy|senior|vice)\s)?(?:{ROLE_WORDS})(?:\s(?:and|&)\s(?:{ROLE_WORDS}))?"
+ROLE = rf"(?:(?:former|then|current|acting|deputy|senior|vice)\s)?(?:{ROLE_WORDS})(?:,?\s(?:and|&)\s(?:{ROLE_WORDS}))?"
+_ORG = r"[A-Z][\w&.'-]*(?:\s(?:&\s)?[A-Z][\w&.'-]*){0,5}"
 _AFTER_NAME = re.compile(
-    rf"(?P<name>{PERSON}),\s(?:(?:the|a|an|its)\s)?(?:(?P<org1>[A-Z][\w&.' -]{{1,60}}?)(?:'s|’s)\s)?"
-    rf"(?P<role>{ROLE})(?:\s(?:at|of|with|for)\s(?P<org2>[A-Z][^,;.]{{1,80}}))?"
-)
+    rf"(?P<name>{PERSON}),\s(?:(?:the|a|an|its)\s)?(?:(?P<org1>{_ORG})(?:'s|’s)\s)?"
+    rf"(?P<role>{ROLE})(?:\s(?:at|of|with|for)\s(?P<org2>[^,;.()]{{1,80}}))?")
 _BEFORE_NAME = re.compile(
-    rf"(?:(?P<org>[A-Z][\w&.' -]{{1,60}}?)(?:'s|’s|')?\s)?(?P<role>(?i:{ROLE})),?\s(?P<name>{PERSON})"
-)
+    rf"(?:(?P<org>{_ORG})(?:'s|’s|')?\s)?(?P<role>(?i:{ROLE})),?\s(?P<name>{PERSON})")
+_WHOSE = re.compile(rf"(?P<org>{_ORG}),\s(?:whose|run by|led by|headed by)\s(?P<role>(?i:{ROLE}))"
+                    rf"(?:\sis)?,?\s(?P<name>{PERSON})")
+_WHO = re.compile(rf"(?P<name>{PERSON}),\swho\s(?:studies|works|teaches|researches|leads|heads|runs)\s"
+                  rf"[^,;.]{{0,60}}?\b(?:at|for)\s(?P<org>[^,;.()]{{2,80}})")
 _OWNER = re.compile(rf"(?P<name>{PERSON})(?:'s|’s)\s(?P<org>[A-Za-z][\w.-]+)")
-_STOP_ORG = re.compile(r"^(?:The|A|An|Its|Their|His|Her|And|But|While|As|Last|This|That)\b")
+_NOT_FIRST = re.compile(
+    r"^(?:In|On|At|The|For|By|As|And|But|When|After|Before|Since|While|With|From|Last|This|That|"
+    r"Chief|Founder|President|Chairman|January|February|March|April|May|June|July|August|"
+    r"September|October|November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
+# Roles that belong to an employer named nearby, unlike "President" or "Secretary".
+_EMPLOYED = re.compile(r"founder|chief|CEO|CFO|CTO|COO|chair|president|director|manager|head|partner|"
+                       r"executive|spokes", re.IGNORECASE)
+_GOVERNMENT = re.compile(r"^(?:President|Secretary|minister|\w+ Secretary)$", re.IGNORECASE)
+_OWNED_BY = re.compile(r"(?:owned|backed|led|funded|run) by\s(?:the\s)?$|(?:with|from|at)\s$")
+_WHO_IS = re.compile(rf"(?P<name>{_NAME_WORD}),\swho\sis\s(?:also\s)?(?:the\s)?(?P<role>{ROLE})")
 
 
 @dataclass(frozen=True)
@@ -41,47 +54,81 @@ class PersonMention:
     end: int
 
 
-def _valid_name(name: str, companies: list[CompanySpan], text: str, start: int) -> bool:
-    tokens = name.split()
-    if any(t in PLACES for t in tokens):
+def _valid_name(name: str, companies: list[CompanySpan], start: int) -> bool:
+    if name in PLACES or any(t in PLACES for t in name.split()) or _NOT_FIRST.match(name):
         return False
     return all(not (c.start <= start < c.end) for c in companies)
 
 
-def _org_in(fragment: str | None, offset: int, companies: list[CompanySpan],
-            written: bool = True) -> str | None:
-    """The company named in a fragment, else (if written) the fragment as an org name."""
+def _written_org(fragment: str) -> str | None:
+    """An organisation as written: the capitalised part of a fragment, without "(ACRONYM)"."""
+    fragment = re.sub(r"\s*\(.*$", "", fragment.strip())
+    match = re.search(r"\b[A-Z][\w&.'’ -]*$", fragment)
+    if not match:
+        return None
+    org = re.split(r"(?:'s|’s)\b", match.group(0))[0].strip()
+    if not org or _NOT_FIRST.match(org) or re.match(rf"(?i:{ROLE_WORDS})$", org):
+        return None
+    return org
+
+
+def _org_in(fragment: str | None, offset: int, companies: list[CompanySpan], written: bool = True) -> str | None:
+    """The company named in a fragment, else (if written) the fragment as an organisation."""
     if not fragment:
         return None
     for span in companies:
         if offset <= span.start < offset + len(fragment):
             return span.company.name
-    if not written:
-        return None
-    fragment = re.sub(r"^(?:the|The)\s", "", fragment.strip())
-    if _STOP_ORG.match(fragment) or not fragment[:1].isupper():
-        return None
-    return re.split(r"(?:'s|’s)\b", fragment)[0].strip() or None
+    return _written_org(fragment) if written else None
 
 
-def find_people(sentence: str, offset: int, companies: list[CompanySpan]) -> list[PersonMention]:
-    """People named in a sentence (offset is its start in the article)."""
+def _employer(sentence: str, position: int, companies: list[CompanySpan], fallback: str | None) -> str | None:
+    """The company a role without an organisation refers to: nearest before it, else the topic."""
+    before = [c for c in companies if c.end <= position and not _OWNED_BY.search(sentence[max(0, c.start - 20):c.start])]
+    return before[-1].company.name if before else fallback
+
+
+def _may_be_written(pattern: re.Pattern, group: str, m: re.Match) -> bool:
+    """Whether an organisation group may be taken as written (not only as a known company)."""
+    if group == "role":
+        return False
+    # A capitalised word opening the sentence before a role is usually the role's own
+    # first word ("Chief executive X"), unless it is an acronym ("IEA executive director X").
+    return not (pattern is _BEFORE_NAME and m.start("org") == 0 and not m.group("org").isupper())
+
+
+def find_people(sentence: str, offset: int, companies: list[CompanySpan], fallback: str | None = None,
+                known: dict[str, str] | None = None) -> list[PersonMention]:
+    """People named in a sentence (offset is its start in the article).
+
+    fallback is the topic company; known maps single names already seen to full names."""
     local = [CompanySpan(c.start - offset, c.end - offset, c.surface, c.company) for c in companies
              if offset <= c.start < offset + len(sentence)]
     found: dict[str, PersonMention] = {}
-    for pattern, org_groups in ((_AFTER_NAME, ("org1", "org2")), (_BEFORE_NAME, ("org",))):
+    patterns = ((_WHOSE, ("org",)), (_AFTER_NAME, ("org1", "org2")), (_BEFORE_NAME, ("org",)), (_WHO, ("org",)))
+    for pattern, org_groups in patterns:
         for m in pattern.finditer(sentence):
             name = m.group("name")
-            if name in found or not _valid_name(name, local, sentence, m.start("name")):
+            if name in found or not _valid_name(name, local, m.start("name")):
                 continue
+            role = m.groupdict().get("role")
             org = None
-            for group in (*org_groups, "role"):
-                org = org or _org_in(m.group(group), m.start(group), local, written=group != "role")
-            role = m.group("role")
+            for group in (*org_groups, "role") if role else org_groups:
+                org = org or _org_in(m.group(group), m.start(group), local,
+                                     written=_may_be_written(pattern, group, m))
+            if org is None and role and _EMPLOYED.search(role) and not _GOVERNMENT.match(role):
+                org = _employer(sentence, m.start(), local, fallback)
+            if role and re.search(r"\bformer\s(?:\S+\s){0,3}$", sentence[max(0, m.start() - 40):m.start()]):
+                role = f"former {role}"
             found[name] = PersonMention(name, role, org, offset + m.start("name"), offset + m.end("name"))
+    for m in _WHO_IS.finditer(sentence):  # "Yan, who is also chairman": a later, current role
+        full = (known or {}).get(m.group("name"))
+        if full and full not in found:
+            found[full] = PersonMention(full, m.group("role"), _employer(sentence, m.start(), local, fallback),
+                                        offset + m.start("name"), offset + m.end("name"))
     for m in _OWNER.finditer(sentence):
         name = m.group("name")
-        owned = _org_in(m.group("org"), m.start("org"), local)
-        if name not in found and owned and _valid_name(name, local, sentence, m.start("name")):
+        owned = _org_in(m.group("org"), m.start("org"), local, written=False)
+        if name not in found and owned and _valid_name(name, local, m.start("name")):
             found[name] = PersonMention(name, None, owned, offset + m.start(), offset + m.end("name"))
     return list(found.values())
