@@ -68,7 +68,7 @@ def test_rerun_adds_no_rows_and_no_versions(seed_run):
         frame = storage.load_table(table, data_dir)
         assert len(frame) == len(frame.drop_duplicates(list(key)))
     runs = storage.load_table("_runs", data_dir)
-    assert list(runs["run_id"]) == [first.run_id, second.run_id]
+    assert list(runs.sort_values("started_at")["run_id"]) == [first.run_id, second.run_id]
 
 
 def test_validation_docs_are_built(seed_run):
