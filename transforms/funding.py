@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from transforms.companies import CompanySpan
 from transforms.money import Money, find_money, stated_usd, to_usd
@@ -9,40 +10,67 @@ from transforms.rows import FundingRow
 
 # Event types by the words that signal them, in order of precedence.
 EVENT_CUES = [
-    ("acquisition", r"acquir\w*|acquisition|takeover|take over|buy(?!\s?back)s?|bought|to purchase"),
-    ("ipo", r"IPOs?|initial public offering|listings?|listed|debut\w*|share sale|public offering|go(?:es|ing)? public|float"),
+    ("acquisition", r"acquir\w*|acquisition|takeover|take over|buy(?!\s?back)s?|bought|to purchase|"
+                    r"pay\w*\b(?:[^.;]|\.(?=\d)){0,50}\bfor\s(?:the\s)?\d+%\sof"),
+    ("ipo", r"IPOs?|initial public offering|listings?|listed|debut\w*|share sale|public offering|"
+            r"go(?:es|ing)? public|float"),
     ("debt", r"loans?|bonds?|notes|debt|credit facility|borrow\w*|lent|lend\w*"),
-    ("investment", r"invest(?:s|ed|ing)?\b[^.;]*?\bin\b|purchase of [^.;]*?shares|stake in|contribut\w*"),
-    ("equity_round", r"rounds?|Series [A-H]|placement|funding|equity|rais\w*|collect\w*|took in|brought in|fundrais\w*"),
-    ("investment", r"invest\w*|backed|backing|stake"),
-    ("grant", r"grants?|subsid\w*"),
+    ("investment", r"invest(?:s|ed|ing)?\b(?:[^.;]|\.(?=\d))*?\bin\b|purchase of (?:[^.;]|\.(?=\d))*?shares|stake in"),
+    ("equity_round", r"rounds?|Series [A-H]|placement|funding|equity|rais\w*|collect\w*|took in|"
+                     r"brought in|fundrais\w*"),
+    ("investment", r"invest(?:s|ed|ing)?|backed|backing|stake|contribut\w*|put in|putting in"),
+    ("grant", r"grants?|subsid(?:y|ies|is\w*|iz\w*)"),
 ]
 _EVENT_RES = [(kind, re.compile(rf"\b(?:{cue})\b", re.IGNORECASE)) for kind, cue in EVENT_CUES]
-# Verbs whose object, not subject, is the one raising money.
+# Where the one raising money is the object: "invested in X", "lent X", "a round for X", "acquire X".
 _OBJECT_RAISER = re.compile(
-    r"\b(?:invest(?:s|ed|ing)?\b[^.;]*?\bin|lent|lends?|lending to|acquir\w*|buy|bought|purchase of|"
-    r"stake in|takeover of|backed|backing)\s", re.IGNORECASE)
+    r"\b(?:invest(?:s|ed|ing)?\b(?:[^.;]|\.(?=\d))*?\b(?:in|into)|lent|lends?|lending to|acquir\w*|buy|bought|"
+    r"purchase of|stake in|takeover of|take over|backed|backing|(?:round|funding|financing) for|"
+    r"pay\w*\b(?:[^.;]|\.(?=\d)){0,50}\bof\s(?:its\s)?(?:[\w-]+\s){0,3})\s", re.IGNORECASE)
 _INVESTOR_CUE = re.compile(
-    r"\b(?:led by|from|including|included|with|backed by|alongside|investors?|co-leads?|"
-    r"cornerstone|joined|joining|taking part|took part|arranged by)\b", re.IGNORECASE)
+    r"\b(?:led by|from|including|included|with|backed by|alongside|investors?|co-leads?|cornerstone|"
+    r"shareholders?|joined|joining|taking part|took part|arranged by)\s(?:[\w-]+\s){0,3}$", re.IGNORECASE)
+_ADVISER_CUE = re.compile(r"\b(?:hired|mandated|appointed|tapped|advised by|arranged by)\s$", re.IGNORECASE)
+_LIST_GAP = re.compile(r",?\s(?:and\s)?|,\s")
 # Money that is not money raised: prices, results, values, budgets.
 _NOT_RAISED = re.compile(
     r"(?:revenue|sales|income|profit|loss|lost|market value|market capitali[sz]ation|worth|"
     r"a share|per share|spend\w*|capex|capital expenditure|budget\w*|costs?|charge|assets|"
-    r"manag\w*|burn\w*|in the bank|price|priced at|offer price|closing at|closed at|"
-    r"run rate|agreement|contract)\W+(?:\w+\W+){0,3}$", re.IGNORECASE)
-_SHARE_PRICE = re.compile(r"^\s*(?:a|per)\s+share\b", re.IGNORECASE)
-_VALUATION = re.compile(r"valu\w*|worth", re.IGNORECASE)
+    r"manag\w*|burn\w*|price|priced at|offer price|closing at|closed at|run rate|agreement|contract)"
+    r"\W+(?:\w+\W+){0,5}$", re.IGNORECASE)
+_NOT_RAISED_AFTER = re.compile(r"\s?(?:a|per)\s+share\b|\s(?:in the bank|in cash|of cash|in revenue|in sales)",
+                               re.IGNORECASE)
+_VALUATION = re.compile(r"(?:valu\w*|worth)\b(?:[^.;]|\.(?=\d)){0,60}?\bat\s(?:\w+\s){0,3}$|(?:valu\w*|worth)\s(?:of\s)?(?:\w+\s){0,2}$",
+                        re.IGNORECASE)
 _VALUATION_AFTER = re.compile(r"\s(?:(?:post|pre)-money\s)?valuation", re.IGNORECASE)
 _ROUND = re.compile(r"\b(?:Series [A-H]\+?(?:\s(?:and|&)\sSeries [A-H]\+?)?|seed round|pre-IPO round|angel round)",
                     re.IGNORECASE)
 _AGGREGATE = re.compile(r"\b(?:collectively|together|combined|in total|aggregate|between them|altogether)\b",
                         re.IGNORECASE)
 _REPORTED = re.compile(r"\b(?:in talks|talks to|preparing|weighing|considering|reportedly|is said to|"
-                       r"are said to|people familiar|sources said|negotiat\w*)\b", re.IGNORECASE)
+                       r"are said to|sounding out|negotiat\w*)\b", re.IGNORECASE)
 _PLANNED = re.compile(r"\b(?:plan\w*|will|would|aims?|seek\w*|expected to|set to|could|agreed to|"
                       r"intends?|proposed|pending|subject to|due to close)\b", re.IGNORECASE)
-_CLAUSE = re.compile(r";|,\s(?:and|while|but)\s(?:on\s[^,]+?\s)?(?=[a-z]*\s?(?:it|they|[A-Z]))|\band separately\b")
+_FORECAST = re.compile(r"\b(?:expects?|forecasts?|estimates?|predicts?|projects?|reckons?)\b", re.IGNORECASE)
+# A subject that refers back to a company named earlier ("it", "the Beijing-based firm").
+_ANAPHOR = re.compile(r"\b(?:it|its|the\s(?:[\w-]+\s){0,3}(?:company|firm|group|start-?up|developer|designer|"
+                      r"maker|lab|chipmaker|operator|business|provider|lender))\b", re.IGNORECASE)
+_COMPANY_NOUN = re.compile(r"(?:the|this)\s(?:[\w-]+\s){0,3}(?:company|firm|group|start-?up|developer|business)\b",
+                          re.IGNORECASE)
+# Sentences about backers ("ICONIQ led that round") do not change who the story is about.
+_BACKERS = re.compile(r"\b(?:took part|taking part|joined|joining|led|co-led|participated|invested|backed)\b")
+_CLAUSE = re.compile(r";|,\s(?:and|while|but|whereas)\s|\band separately\b|\bwhen\s(?=it\b|they\b)")
+_DIVEST = re.compile(r"\bs(?:old|ells?|elling)\s(?:[\w-]+\s){0,3}stake\b", re.IGNORECASE)
+_QUOTED = re.compile(r"[\"“][^\"”]*[\"”]")
+
+
+@dataclass(frozen=True)
+class Roles:
+    """Companies of a clause sorted into raisers and investors."""
+
+    raisers: list[str]
+    investors: list[str]
+    capex: bool = False  # money spent on assets, not raised
 
 
 def _clauses(text: str) -> list[tuple[int, int]]:
@@ -55,73 +83,128 @@ def _clauses(text: str) -> list[tuple[int, int]]:
     return bounds
 
 
-def _event_type(clause: str) -> str | None:
-    hits = [(m.start(), rank, kind) for rank, (kind, rx) in enumerate(_EVENT_RES) for m in [rx.search(clause)] if m]
-    return min(hits, key=lambda h: h[1])[2] if hits else None
+def _event_type(clause: str, local: list[tuple[int, CompanySpan]], amount_at: int) -> str | None:
+    """The event a clause reports: takeovers, listings and debt anywhere in it win; between a
+    round and an investment, the cue nearest before the amount decides."""
+    found: dict[str, int] = {}
+    for kind, rx in _EVENT_RES:
+        for m in rx.finditer(clause):
+            if kind == "acquisition" and not _names_company_after(clause, m.end(), local):
+                continue  # "buy electricity", "buy shares": not a takeover
+            if kind not in found or (m.start() < amount_at and (found[kind] > amount_at or m.start() > found[kind])):
+                found[kind] = m.start()
+    if "investment" in found and _DIVEST.search(clause):
+        return None
+    for kind in ("acquisition", "ipo", "debt"):
+        if kind in found:
+            return kind
+    soft = [k for k in ("equity_round", "investment") if k in found]
+    if len(soft) == 2:
+        before = [k for k in soft if found[k] < amount_at]
+        return max(before, key=found.get) if before else "equity_round"
+    return soft[0] if soft else ("grant" if "grant" in found else None)
+
+
+def _names_company_after(clause: str, position: int, local) -> bool:
+    return any(position <= p <= position + 40 for p, _ in local) or bool(
+        re.match(r"(?:[^.;]|\.(?=\d)){0,40}\b(?:stake|\d+%\sof)", clause[position:]))
 
 
 def _is_raised(text: str, money: Money) -> bool:
-    before = text[max(0, money.start - 60):money.start]
-    return not (_NOT_RAISED.search(before) or _SHARE_PRICE.match(text[money.end:money.end + 12]))
+    before = text[max(0, money.start - 70):money.start]
+    return not (_NOT_RAISED.search(before) or _NOT_RAISED_AFTER.match(text, money.end))
 
 
 def _is_valuation(text: str, money: Money) -> bool:
-    """ "valued at $X", "a valuation of $X" or "a $X valuation"."""
-    return bool(_VALUATION.search(text[max(0, money.start - 30):money.start])
+    """ "valued at $X", "values the company at $X", "a valuation of $X" or "a $X valuation"."""
+    return bool(_VALUATION.search(text[max(0, money.start - 90):money.start])
                 or _VALUATION_AFTER.match(text, money.end))
 
 
-def _status(sentence: str, event_type: str) -> str:
-    if _REPORTED.search(sentence):
+def _status(sentence: str) -> str:
+    if _REPORTED.search(sentence) or re.search(r"people familiar|according to (?:people|sources)", sentence) \
+            and not _PLANNED.search(sentence):
         return "reported"
     if _PLANNED.search(sentence):
         return "planned"
     return "completed"
 
 
-def _raisers(clause_start: int, clause: str, cue_at: int, spans: list[CompanySpan],
-             sentence_start: int, event_type: str) -> tuple[list[str], list[str]]:
-    """(raisers, investors) among the companies of a clause."""
-    local = [(s.start - sentence_start - clause_start, s) for s in spans]
-    local = [(p, s) for p, s in local if 0 <= p < len(clause)]
-    # Investor cues ("led by", "with", "from") count only after the money is named.
-    investors = [s.company.name for p, s in local
-                 if p > cue_at and _INVESTOR_CUE.search(clause[max(0, p - 45):p])]
-    candidates = [(p, s) for p, s in local if s.company.name not in investors]
+def _roles(clause: str, cue: int, local: list[tuple[int, CompanySpan]], event_type: str) -> Roles:
+    """Raisers and investors among the companies of a clause (positions relative to it)."""
+    cued: dict[int, str] = {}
+    for i, (p, span) in enumerate(local):
+        before = clause[max(0, p - 60):p]
+        if _ADVISER_CUE.search(before):
+            cued[i] = "adviser"
+        elif p > cue and _INVESTOR_CUE.search(before):
+            cued[i] = "investor"
+        elif i and i - 1 in cued and _LIST_GAP.fullmatch(clause[local[i - 1][1].end - local[i - 1][1].start + local[i - 1][0]:p]):
+            cued[i] = cued[i - 1]  # "X, Y and Z" share one role
+    investors = [s.company.name for i, (p, s) in enumerate(local) if cued.get(i) == "investor"]
+    free = [(p, s) for i, (p, s) in enumerate(local) if i not in cued]
     obj = _OBJECT_RAISER.search(clause)
-    if obj:
-        after = [s for p, s in candidates if p >= obj.end() - 1]
-        before = [s.company.name for p, s in candidates if p < obj.start()]
+    if obj and event_type in ("investment", "acquisition", "debt", "equity_round"):
+        after = [s for p, s in free if p >= obj.end() - 1]
+        before = [s.company.name for p, s in free if p < obj.start()]
         if after:
-            return [after[0].company.name], investors + before
-        return [], investors + before
-    before = [s for p, s in candidates if p <= cue_at]
-    chosen = before[-1:] if before else [s for p, s in candidates[:1]]
+            return Roles([after[0].company.name], investors + before)
+        if event_type != "equity_round":
+            # "invested 650 billion yuan in its network": spending, unless it is "the company"
+            capex = not _COMPANY_NOUN.match(clause, obj.end())
+            return Roles([], investors + before, capex)
+    if event_type == "investment":  # "Microsoft and Nvidia agreed to invest": the investors
+        return Roles([], investors + [s.company.name for p, s in free if p < cue])
     if _AGGREGATE.search(clause):
-        chosen = [s for p, s in candidates]
-    return list(dict.fromkeys(s.company.name for s in chosen)), investors
+        return Roles(list(dict.fromkeys(s.company.name for p, s in free)), investors)
+    which = [s for p, s in free if re.match(r",\s(?:which|that|who)\b", clause[p + len(s.surface):])
+             and p < cue]
+    opening = [s for p, s in free if p < 40 and p < cue]
+    nearest = [s for p, s in free if p < cue]
+    chosen = (which or opening or nearest)[-1:] if which else (opening[:1] or nearest[-1:])
+    return Roles([s.company.name for s in chosen], investors)
 
 
 def find_funding(ctx) -> list[FundingRow]:
     """Funding events of an article, one row per event."""
-    rows, salient, previous = [], None, []
+    rows: list[FundingRow] = []
+    topic, previous = None, []
+    listed = _listed(ctx)
     for sentence in ctx.sentences:
         spans = ctx.in_sentence(sentence)
-        rows.extend(_sentence_events(ctx, sentence, spans, salient, previous))
-        names = [s.company.name for s in spans]
-        if names:
-            salient, previous = names[0], list(dict.fromkeys(names))
+        events = [] if _is_heading(sentence.text) else \
+            _sentence_events(ctx, sentence, spans, topic, previous, listed)
+        rows.extend(events)
+        if spans and (events or not _BACKERS.search(sentence.text)):
+            names = [s.company.name for s in spans]
+            topic, previous = names[0], list(dict.fromkeys(names))
+        if events and events[-1].companies:
+            topic = events[-1].companies[0]
     return _with_unpriced(ctx, rows)
 
 
-def _sentence_events(ctx, sentence, spans, salient, previous) -> list[FundingRow]:
+def _is_heading(text: str) -> bool:
+    """Headlines and standfirsts carry no full stop; their figures repeat the story's."""
+    return not text.rstrip().endswith((".", "!", "?", '"', "”", "’", "'"))
+
+
+def _listed(ctx) -> set[str]:
+    """Companies the article says list, debut or IPO."""
+    cue = _EVENT_RES[1][1]
+    return {s.company.name for sentence in ctx.sentences if cue.search(sentence.text)
+            for s in ctx.in_sentence(sentence)}
+
+
+def _sentence_events(ctx, sentence, spans, topic, previous, listed) -> list[FundingRow]:
     rows = []
-    text = sentence.text
+    text = _QUOTED.sub(lambda m: " " * len(m.group(0)), sentence.text)  # quotes speculate
     for start, end in _clauses(text):
         clause = text[start:end]
-        event_type = _event_type(clause)
+        local = [(s.start - sentence.start - start, s) for s in spans]
+        local = [(p, s) for p, s in local if 0 <= p < len(clause)]
         money = [m for m in find_money(clause) if _is_raised(clause, m)]
-        if not event_type or not money:
+        event_type = _event_type(clause, local, money[0].start) if money else None
+        if not event_type:
             continue
         values = [m for m in money if _is_valuation(clause, m)]
         amounts = [m for m in money if m not in values and not _is_conversion(clause, m, money)]
@@ -129,16 +212,26 @@ def _sentence_events(ctx, sentence, spans, salient, previous) -> list[FundingRow
             amounts, values = values[:1], values[1:]
         if not amounts:
             continue
-        amount = amounts[0]
-        raisers, investors = _raisers(start, clause, amount.start, spans, sentence.start, event_type)
-        aggregate = bool(_AGGREGATE.search(clause))
-        if not raisers:
-            raisers = previous if aggregate and previous else ([salient] if salient else [])
-        if not raisers:
+        roles = _roles(clause, amounts[0].start, local, event_type)
+        raisers = roles.raisers or _referred(clause, start > 0, event_type, roles, topic, previous)
+        if roles.capex or not raisers or (not local and _FORECAST.search(clause)):
             continue
-        rows.append(_row(ctx, sentence, clause, event_type, amount, money, values, raisers,
-                         investors, aggregate or len(raisers) > 1))
+        if event_type == "equity_round" and raisers[0] in listed and not _ROUND.search(clause) \
+                and not re.search(r"\b(?:round|placement|private)\b", clause):
+            event_type = "ipo"  # money a listed newcomer raised is its listing's proceeds
+        rows.append(_row(ctx, sentence, clause, event_type, amounts[0], money, values, raisers, roles.investors))
+        topic = raisers[0]
     return rows
+
+
+def _referred(clause: str, continued: bool, event_type: str, roles: Roles, topic, previous) -> list[str]:
+    """Raisers a clause refers to without naming: "it raised", "the three listings together",
+    or the subject of an earlier clause of the same sentence ("..., and separately took in")."""
+    if _AGGREGATE.search(clause) and previous:
+        return previous
+    if topic and (_ANAPHOR.search(clause) or continued or (event_type == "investment" and roles.investors)):
+        return [topic]
+    return []
 
 
 def _is_conversion(clause: str, money: Money, all_money: list[Money]) -> bool:
@@ -146,45 +239,65 @@ def _is_conversion(clause: str, money: Money, all_money: list[Money]) -> bool:
     return bool(earlier) and stated_usd(clause, earlier[-1], [money]) is not None
 
 
-def _row(ctx, sentence, clause, event_type, amount, money, values, raisers, investors, aggregate):
-    later = [m for m in money if m.start > amount.start]
-    usd = stated_usd(clause, amount, later) or to_usd(amount.amount, amount.currency, ctx.year, ctx.refs.rates)
-    valuation = None
-    if values:
-        val = values[0]
-        valuation = stated_usd(clause, val, [m for m in money if m.start > val.start]) or \
-            to_usd(val.amount, val.currency, ctx.year, ctx.refs.rates)
+def _usd(ctx, clause: str, money: Money, all_money: list[Money]) -> float | None:
+    later = [m for m in all_money if m.start > money.start]
+    stated = stated_usd(clause, money, later)
+    return stated if stated is not None else to_usd(money.amount, money.currency, ctx.year, ctx.refs.rates)
+
+
+def _row(ctx, sentence, clause, event_type, amount, money, values, raisers, investors) -> FundingRow:
     round_match = _ROUND.search(clause) or _ROUND.search(sentence.text)
     return FundingRow(
         funding_id=ctx.row_id("funding", sentence.start, amount.start),
         company=raisers[0] if len(raisers) == 1 else None, companies=list(raisers),
-        event_type=event_type, status=_status(sentence.text, event_type),
+        event_type=event_type, status=_status(sentence.text),
         round=round_match.group(0) if round_match and event_type == "equity_round" else None,
-        amount=amount.amount, currency=amount.currency, amount_usd=usd,
-        amount_qualifier=amount.qualifier, is_aggregate=aggregate,
+        amount=amount.amount, currency=amount.currency, amount_usd=_usd(ctx, clause, amount, money),
+        amount_qualifier=amount.qualifier,
+        is_aggregate=bool(_AGGREGATE.search(clause)) or len(raisers) > 1,
         investors=[i for i in dict.fromkeys(investors) if i not in raisers],
-        valuation_usd=valuation, event_date=None, **ctx.grounding(sentence))
+        valuation_usd=_usd(ctx, clause, values[0], money) if values else None,
+        event_date=None, **ctx.grounding(sentence))
 
 
-_UNPRICED = re.compile(r"\b(?:debut\w*|IPO|listed|listing|went public)\b")
+_UNPRICED = [
+    ("ipo", re.compile(r"\b(?:debut\w*|IPO|listed|listing|went public)\b")),
+    ("acquisition", re.compile(r"\bagreed to (?:take over|acquire|buy)\s")),
+]
 
 
 def _with_unpriced(ctx, rows: list[FundingRow]) -> list[FundingRow]:
-    """Add IPOs named without a figure ("MiniMax's market debut") for companies with none."""
-    priced = {c for r in rows if r.event_type == "ipo" for c in r.companies}
+    """Events named without a figure ("MiniMax's market debut") for companies with no priced one."""
+    priced = {(r.event_type, c) for r in rows for c in r.companies}
     for sentence in ctx.sentences:
-        cue = _UNPRICED.search(sentence.text)
-        if not cue or find_money(sentence.text):
-            continue
-        spans = [s for s in ctx.in_sentence(sentence)
-                 if abs((s.start - sentence.start) - cue.start()) < 40 and s.company.name not in priced]
-        if not spans or _REPORTED.search(sentence.text) or _PLANNED.search(sentence.text):
-            continue
-        name = min(spans, key=lambda s: abs(s.start - sentence.start - cue.start())).company.name
-        priced.add(name)
-        rows.append(FundingRow(
-            funding_id=ctx.row_id("funding", sentence.start, name), company=name, companies=[name],
-            event_type="ipo", status="completed", round=None, amount=None, currency=None,
-            amount_usd=None, amount_qualifier=None, is_aggregate=False, investors=[],
-            valuation_usd=None, event_date=None, **ctx.grounding(sentence)))
+        for start, end in _clauses(sentence.text):
+            clause = sentence.text[start:end]
+            if any(_is_raised(clause, m) for m in find_money(clause)) or _REPORTED.search(clause):
+                continue
+            for kind, pattern in _UNPRICED:
+                row = _unpriced(ctx, sentence, start, clause, kind, pattern, priced)
+                if row:
+                    priced.add((kind, row.companies[0]))
+                    rows.append(row)
     return rows
+
+
+def _unpriced(ctx, sentence, start, clause, kind, pattern, priced) -> FundingRow | None:
+    cue = pattern.search(clause)
+    if not cue or (kind == "ipo" and _PLANNED.search(clause)):
+        return None
+    spans = [(s.start - sentence.start - start, s) for s in ctx.in_sentence(sentence)]
+    if kind == "acquisition":
+        near = [s for p, s in spans if p >= cue.end()][:1]
+        buyers = [s.company.name for p, s in spans if p < cue.start()]
+    else:
+        near = sorted((s for p, s in spans if abs(p - cue.start()) < 40), key=lambda s: abs(s.start - sentence.start - start - cue.start()))[:1]
+        buyers = []
+    if not near or (kind, near[0].company.name) in priced:
+        return None
+    name = near[0].company.name
+    return FundingRow(
+        funding_id=ctx.row_id("funding", sentence.start, kind, name), company=name, companies=[name],
+        event_type=kind, status="planned" if kind == "acquisition" else "completed", round=None,
+        amount=None, currency=None, amount_usd=None, amount_qualifier=None, is_aggregate=False,
+        investors=buyers, valuation_usd=None, event_date=None, **ctx.grounding(sentence))
