@@ -20,6 +20,10 @@ _SPANS = [
     ("year", re.compile(rf"\b(?:by|in|for|through|until|to|before|after|at|of|during|from)\s(?:the\s)?(?:end\sof\s|start\sof\s|middle\sof\s|first\shalf\sof\s|second\shalf\sof\s|calendar\s|fiscal\s|mid-|early\s|late\s)?(?P<a>{YEAR})\b")),
     ("year", re.compile(rf"(?<![\d,.$])(?P<a>{YEAR})(?![\d,])(?!\s?(?:TWh|GWh|MW|GW|%|per))")),
 ]
+_NOW = re.compile(r"\b(?:today|currently|at present|so far this year)\b")
+_SAME = re.compile(r"\b(?:(?:by|at|to|over|during|in)\s)?(?:the\s)?(?:end\sof\s)?(?:the|that|same)\s(?:same\s)?(?:year|period)\b")
+_HISTORICAL = re.compile(rf"\b(?:in|during|for)\s(?P<a>{YEAR})\b")
+_FUTURE_WORDS = re.compile(r"\b(?:will|would|could|expect\w*|project\w*|forecast\w*|by)\b")
 _DECADE_END = re.compile(r"\b(?:by|before)\s(?:the\s)?end\sof\s(?:the|this)\sdecade\b")
 _RELATIVE = [(re.compile(r"\bthis year\b|\bcurrent year\b"), 0), (re.compile(r"\blast year\b|\ba year earlier\b"), -1),
              (re.compile(r"\bnext year\b"), 1)]
@@ -33,7 +37,7 @@ class YearMention:
     """A year a figure may refer to, with its role and position in the text."""
 
     year: int
-    kind: str  # "year" or "baseline"
+    kind: str  # "year", "baseline", "now" (today), or "same" (the year named before)
     start: int
     end: int
 
@@ -68,7 +72,21 @@ def find_years(text: str, published_year: int | None) -> list[YearMention]:
         for pattern, delta in _RELATIVE:
             for m in pattern.finditer(text):
                 add(published_year + delta, "year", m.start(), m.end())
+        for m in _NOW.finditer(text):
+            add(published_year, "now", m.start(), m.end())
+    for m in _SAME.finditer(text):
+        add(0, "same", m.start(), m.end())
     return sorted(found, key=lambda y: y.start)
+
+
+def infer_reference_year(text: str) -> int | None:
+    """For an undated article: the latest year it reports in the past tense ("in 2024")."""
+    years = []
+    for sentence in re.split(r"(?<=[.!?])\s+", text):
+        if _FUTURE_WORDS.search(sentence):
+            continue
+        years += [int(m.group("a")) for m in _HISTORICAL.finditer(sentence)]
+    return max(years) if years else None
 
 
 def find_horizon(text: str) -> tuple[float | None, float | None]:

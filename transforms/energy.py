@@ -9,9 +9,13 @@ from transforms.rows import EnergyMetricRow
 
 ENERGY_UNITS = {"TWh", "GWh", "MWh", "GW", "MW", "kW", "tonnes_co2"}
 ENERGY_CONTEXT = re.compile(
-    r"electricity|\bpower\b|energy|demand|consum\w*|capacity|\bgrid|emission|solar|wind|nuclear|"
-    r"\bcoal\b|\bgas\b|generat\w*|\bload\b|reactor|renewable|non-fossil|batter\w*|storage|utilit\w*|"
-    r"\bdata[- ]cent(?:re|er)s?\b", re.IGNORECASE)
+    r"electricity|(?<!computing )\bpower\b|energy|demand(?! for (?:AI )?(?:chips|accelerators|GPUs|processors|compute))|"
+    r"consum\w*|capacity|\bgrid|emission|solar|wind|nuclear|\bcoal\b|\bgas\b|generat\w*|\bload\b|"
+    r"reactor|renewable|non-fossil|batter\w*|storage|utilit\w*", re.IGNORECASE)
+# Money counts as an energy figure only when spent on the energy system itself.
+_ENERGY_MONEY = re.compile(
+    r"electricity|(?<!computing )\bpower\b|energy|\bgrid|nuclear|solar|wind|renewable|utilit\w*|"
+    r"network|reactor|\bgas\b|\bcoal\b|transmission|substation", re.IGNORECASE)
 _INVESTMENT = re.compile(r"invest\w*|spen[dt]\w*|capital|budget\w*|commit\w*|outlays?", re.IGNORECASE)
 SECTORS = [
     ("clean_energy", r"wind and solar|solar and wind|clean (?:power|energy|generation)|renewabl\w*|non-fossil"),
@@ -22,12 +26,12 @@ SECTORS = [
     ("hydro", r"hydro\w*"), ("gas", r"\bgas\b|gas-fired|turbines?"), ("coal", r"\bcoal\b|coal-fired|thermal power"),
     ("batteries", r"batter\w*|energy storage|storage"),
     ("power_system", r"\bgrid\b|networks?|power system|generating capacity|power sector|power plants?|"
-                     r"utilit\w*|electricity|peak demand|\bload\b|installed capacity|power consumption|generated"),
+                     r"utilit\w*|electricity|\bpeak\b|\bload\b|installed capacity|power consumption|generated"),
 ]
 _SECTOR_RES = [(name, re.compile(p, re.IGNORECASE)) for name, p in SECTORS]
-_SHARE = re.compile(r"\bshare\b|\bof (?:all |the |global |national |its |the country's |the state's |"
-                    r"the city-state's |metered )?(?:\w+ )?(?:electricity|power|demand|consumption|generation)",
-                    re.IGNORECASE)
+_SHARE = re.compile(r"\bshare\b|accounts? for|accounted for|\bof (?:all |the |global |national |its |"
+                    r"the country's |the state's |the city-state's |metered )?(?:[\w-]+ )?"
+                    r"(?:electricity|power|demand|consumption|generation)", re.IGNORECASE)
 _DEMAND = re.compile(r"demand|consum\w*|\buse[ds]?\b|\bload\b|electricity|need", re.IGNORECASE)
 _CAPACITY = re.compile(r"capacity|install\w*|fleet|plants?|reactors?|build|\bMW\b|\bGW\b", re.IGNORECASE)
 _GENERATION = re.compile(r"generat\w*|produc\w*|output", re.IGNORECASE)
@@ -38,27 +42,38 @@ def is_energy(figure: Figure) -> bool:
     unit = figure.quantity.unit
     if unit in ENERGY_UNITS:
         return True
-    context, investment = _clause_context(figure.clause)
-    return context and (investment or unit != "USD")
+    context, investment, energy_money = _clause_context(figure.clause)
+    return energy_money and investment if unit == "USD" else context
 
 
 @lru_cache(maxsize=512)
-def _clause_context(clause: str) -> tuple[bool, bool]:
-    """(speaks of energy, speaks of investment); cached as a clause holds many figures."""
-    return bool(ENERGY_CONTEXT.search(clause)), bool(_INVESTMENT.search(clause))
+def _clause_context(clause: str) -> tuple[bool, bool, bool]:
+    """(speaks of energy, of investment, of energy spending); cached as a clause holds many figures."""
+    return (bool(ENERGY_CONTEXT.search(clause)), bool(_INVESTMENT.search(clause)),
+            bool(_ENERGY_MONEY.search(clause)))
 
 
 def sector_of(figure: Figure) -> str:
     """The sector word nearest to the figure; the power system only when none is named."""
-    best, best_distance = "other", None
+    return _nearest_sector(figure.clause, figure.position) or _nearest_sector(
+        figure.sentence.text, figure.sentence.text.find(figure.clause) + figure.position) or "other"
+
+
+def _nearest_sector(text: str, position: int) -> str | None:
+    best, best_distance = None, None
     for name, pattern in _SECTOR_RES:
-        if name == "power_system" and best != "other":
+        if name == "power_system" and best is not None:
             break
-        for m in pattern.finditer(figure.clause):
-            distance = abs(m.start() - figure.position)
+        for m in pattern.finditer(text):
+            distance = position - m.end() if m.end() <= position else m.start() - position
             if best_distance is None or distance < best_distance:
                 best, best_distance = name, distance
     return best
+
+
+def sector_words(text: str) -> str | None:
+    """The last sector a text speaks of, for figures in later sentences that name none."""
+    return _nearest_sector(text, len(text))
 
 
 def metric_of(figure: Figure) -> str:
@@ -72,23 +87,35 @@ def metric_of(figure: Figure) -> str:
         return "generation" if _GENERATION.search(clause) else "electricity_demand"
     if unit in ("GW", "MW", "kW"):
         return "electricity_demand" if re.search(r"demand|peak|\bload\b", clause, re.IGNORECASE) else "capacity"
-    if unit == "percent" and _SHARE.search(clause[figure.position:]):
+    if unit == "percent" and _SHARE.search(clause):
         return "share_of_demand"
     if _CAPACITY.search(clause) and not re.search(r"demand|consum", clause, re.IGNORECASE):
         return "capacity"
     return "electricity_demand" if _DEMAND.search(clause) else "other"
 
 
-def find_energy_metrics(ctx, figures: list[Figure]) -> list[EnergyMetricRow]:
-    """One row per energy figure of the article."""
+def find_energy_metrics(ctx, figures: list[Figure], excluded: set[tuple[int, int]]) -> list[EnergyMetricRow]:
+    """One row per energy figure of the article (money raised or valued is not one)."""
     rows = []
     for f in figures:
-        if not is_energy(f) or f.quantity.value is None:
-            continue
         q = f.quantity
+        if not is_energy(f) or q.value is None or (f.sentence.start, q.start) in excluded:
+            continue
+        sector = sector_of(f)
+        if sector == "other":
+            sector = _earlier_sector(ctx, f.index)
         rows.append(EnergyMetricRow(
             metric_id=ctx.row_id("energy", f.sentence.start, q.start), region=f.region,
-            sector=sector_of(f), metric=metric_of(f), value=q.value, value_max=q.value_max, unit=q.unit,
+            sector=sector, metric=metric_of(f), value=q.value, value_max=q.value_max, unit=q.unit,
             comparator=q.comparator, year=f.year, baseline_year=f.baseline_year,
             is_projection=f.is_projection, source_org=f.source_org, **ctx.grounding(f.sentence)))
     return rows
+
+
+def _earlier_sector(ctx, index: int) -> str:
+    """The sector the nearest earlier sentence (within three) speaks of."""
+    for sentence in reversed(ctx.sentences[max(0, index - 3):index]):
+        found = sector_words(sentence.text)
+        if found:
+            return found
+    return "other"

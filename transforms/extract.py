@@ -4,9 +4,11 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import datetime
 
 from transforms.companies import CompanySpan, find_companies
+from transforms.dates import infer_reference_year
 from transforms.energy import find_energy_metrics
 from transforms.figures import find_figures
 from transforms.forecasts import find_forecasts
@@ -74,9 +76,12 @@ class Context:
         key = "|".join(str(p) for p in (self.article.article_id, *parts))
         return hashlib.sha256(key.encode()).hexdigest()[:16]
 
-    @property
+    @cached_property
     def year(self) -> int | None:
-        return self.article.published_at.year if self.article.published_at else None
+        """The article's year: published, else the latest year it reports in the past tense."""
+        if self.article.published_at:
+            return self.article.published_at.year
+        return infer_reference_year(self.article.text)
 
 
 def _company_mentions(ctx: Context) -> list[CompanyMentionRow]:
@@ -150,7 +155,7 @@ def extract_article(article: ArticleText, refs: ReferenceData, *, run_id: str,
         people=people,
         funding=funding,
         forecasts=find_forecasts(ctx, figures, money_raised),
-        energy_metrics=find_energy_metrics(ctx, figures),
+        energy_metrics=find_energy_metrics(ctx, figures, money_raised),
     )
 
 

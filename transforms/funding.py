@@ -49,7 +49,7 @@ _AGGREGATE = re.compile(r"\b(?:collectively|together|combined|in total|aggregate
                         re.IGNORECASE)
 _REPORTED = re.compile(r"\b(?:in talks|talks to|preparing|weighing|considering|reportedly|is said to|"
                        r"are said to|sounding out|negotiat\w*)\b", re.IGNORECASE)
-_PLANNED = re.compile(r"\b(?:plan\w*|will|would|aims?|seek\w*|expected to|set to|could|agreed to|"
+_PLANNED = re.compile(r"\b(?:plan(?:s|ned|ning)?|will|would|aims?|seek\w*|expected to|set to|could|agreed to|"
                       r"intends?|proposed|pending|subject to|due to close)\b", re.IGNORECASE)
 _FORECAST = re.compile(r"\b(?:expects?|forecasts?|estimates?|predicts?|projects?|reckons?)\b", re.IGNORECASE)
 # A subject that refers back to a company named earlier ("it", "the Beijing-based firm").

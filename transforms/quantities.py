@@ -25,12 +25,14 @@ _QUANTITY = re.compile(
     rf"(?:\s?(?:-|–|to|and)\s?(?P<v2>{_NUM})(?:\s?(?P<s2>million|billion))?)?[\s-]?(?P<unit>{_UNIT})(?![\w])",
     re.IGNORECASE)
 _TONNES = re.compile(
-    rf"(?P<v1>{NUMBER})\s?(?P<s1>{SCALE})?\s(?:metric\s)?(?:tonnes|tons)\sof\s(?:CO2|carbon dioxide|carbon|CO₂)",
+    rf"(?P<v1>{NUMBER})\s?(?P<s1>{SCALE})?\s(?:metric\s)?(?:tonnes|tons)(?P<of>\sof\s(?:CO2|carbon dioxide|carbon|CO₂))?",
     re.IGNORECASE)
+_EMISSIONS = re.compile(r"\b(?:CO2|CO₂|carbon|emission\w*|emitted|emit)\b", re.IGNORECASE)
 _MULTIPLE = re.compile(
     rf"\b(?P<word>{'|'.join(MULTIPLES)})\b|\b(?P<n>{_NUM})\s?(?:times|-fold|fold)\b", re.IGNORECASE)
-_FRACTION = re.compile(rf"\b(?P<f>{'|'.join(sorted(FRACTIONS, key=len, reverse=True))})\b(?!\s?(?:-|of a)\s?(?:year|century|decade))",
-                       re.IGNORECASE)
+_FRACTION = re.compile(
+    rf"(?<!other\s)(?<!first\s)(?<!second\s)\b(?P<f>{'|'.join(sorted(FRACTIONS, key=len, reverse=True))})\b"
+    r"(?!\s?(?:-|of a|of the)\s?(?:year|century|decade|story|picture|equation))", re.IGNORECASE)
 _BETWEEN = re.compile(r"\bbetween\s$|\branges?\sfrom\s", re.IGNORECASE)
 
 
@@ -69,6 +71,8 @@ def _measures(text: str) -> list[Quantity]:
             v2 = None
         found.append(Quantity(v1, v2, unit, "=" if v2 else _comparator(text, m.start()), m.start(), m.end()))
     for m in _TONNES.finditer(text):
+        if not m.group("of") and not _EMISSIONS.search(text):
+            continue  # tonnes of steel or grain are not emissions
         value = parse_number(m.group("v1")) * scale_factor(m.group("s1"))
         found.append(Quantity(value, None, "tonnes_co2", _comparator(text, m.start()), m.start(), m.end()))
     return found

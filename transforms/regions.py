@@ -52,14 +52,18 @@ for _code, _forms in _GROUPS.items():
 
 _PLACE_RE = re.compile(
     r"(?<![\w.])(?:" + "|".join(re.escape(p) for p in sorted(PLACES, key=len, reverse=True))
-    + r")(?![\w])"
+    + r")(?![\w$])"
 )
+# "the world's largest utility" ranks a company; it does not make a figure global.
+_SUPERLATIVE = re.compile(r"\bworld(?:'s|’s)\s(?:\w+est|most|top|leading|No\.?\s?\d|first|second|third)\b")
 COUNTRY_CODES = frozenset(c for c in PLACES.values() if len(c) == 2)
 
 
 def find_places(text: str) -> list[tuple[int, int, str]]:
     """(start, end, code) for every place named in text."""
-    return [(m.start(), m.end(), PLACES[m.group(0)]) for m in _PLACE_RE.finditer(text)]
+    ranked = [(m.start(), m.end()) for m in _SUPERLATIVE.finditer(text)]
+    return [(m.start(), m.end(), PLACES[m.group(0)]) for m in _PLACE_RE.finditer(text)
+            if not any(s <= m.start() < e for s, e in ranked)]
 
 
 def place_code(name: str) -> str | None:
