@@ -18,12 +18,18 @@ _SPANS = [
     ("baseline", re.compile(rf"\b(?:from|than|since|compared with|versus|vs\.?|over)\s(?:the\s)?(?:its\s)?(?:levels?\sof\s)?(?P<a>{YEAR})(?:\slevels?)?\b")),
     ("baseline", re.compile(rf"\b(?:its|the)\s(?P<a>{YEAR})\slevels?\b")),
     ("year", re.compile(rf"\b(?:by|in|for|through|until|to|before|after|at|of|during|from)\s(?:the\s)?(?:end\sof\s|start\sof\s|middle\sof\s|first\shalf\sof\s|second\shalf\sof\s|calendar\s|fiscal\s|mid-|early\s|late\s)?(?P<a>{YEAR})\b")),
-    ("year", re.compile(rf"(?<![\d,.$])(?P<a>{YEAR})(?![\d,])(?!\s?(?:TWh|GWh|MW|GW|%|per))")),
+    ("year", re.compile(rf"(?<![\d,.$])(?P<a>{YEAR})(?!\d|,\d)(?!\s?(?:TWh|GWh|MW|GW|%|per))")),
 ]
 _NOW = re.compile(r"\b(?:today|currently|at present|so far this year)\b")
 _SAME = re.compile(r"\b(?:(?:by|at|to|over|during|in)\s)?(?:the\s)?(?:end\sof\s)?(?:the|that|same)\s(?:same\s)?(?:year|period)\b")
 _HISTORICAL = re.compile(rf"\b(?:in|during|for)\s(?P<a>{YEAR})\b")
-_FUTURE_WORDS = re.compile(r"\b(?:will|would|could|expect\w*|project\w*|forecast\w*|by)\b")
+# Words that make a statement forward-looking.
+FUTURE_CUES = re.compile(
+    r"\b(?:will|would|could|should|may|might|expect\w*|project\w*|forecast\w*|predict\w*|set to|"
+    r"on track|on course|likely|poised|aims?|aiming|plan(?:s|ned|ning)?|target\w*|goals?|pledg\w*|guid\w*|"
+    r"outlook|sees|see|puts|reckons?|estimates? that|due to|to come online|going to|intends?|"
+    r"scenarios?|base case|believes?|anticipat\w*|probability|chance|odds|next \w+ years|coming years|"
+    r"further out)\b", re.IGNORECASE)
 _DECADE_END = re.compile(r"\b(?:by|before)\s(?:the\s)?end\sof\s(?:the|this)\sdecade\b")
 _RELATIVE = [(re.compile(r"\bthis year\b|\bcurrent year\b"), 0), (re.compile(r"\blast year\b|\ba year earlier\b"), -1),
              (re.compile(r"\bnext year\b"), 1)]
@@ -83,7 +89,7 @@ def infer_reference_year(text: str) -> int | None:
     """For an undated article: the latest year it reports in the past tense ("in 2024")."""
     years = []
     for sentence in re.split(r"(?<=[.!?])\s+", text):
-        if _FUTURE_WORDS.search(sentence):
+        if FUTURE_CUES.search(sentence) or re.search(r"\bby\s(?:the\s)?(?:end\sof\s)?\d{4}", sentence):
             continue
         years += [int(m.group("a")) for m in _HISTORICAL.finditer(sentence)]
     return max(years) if years else None

@@ -148,13 +148,14 @@ def extract_article(article: ArticleText, refs: ReferenceData, *, run_id: str,
                          "extractor_version": extractor_version})
     people = _people(ctx)
     funding = find_funding(ctx)
-    figures = find_figures(ctx, _name_forms(people))
+    speakers = _speakers(ctx, _name_forms(people))
+    figures = find_figures(ctx, speakers)
     money_raised = {(r.char_start, pos) for r in funding for pos in _amount_positions(r)}
     return Extraction(
         company_mentions=_company_mentions(ctx),
         people=people,
         funding=funding,
-        forecasts=find_forecasts(ctx, figures, money_raised),
+        forecasts=find_forecasts(ctx, figures, money_raised, speakers),
         energy_metrics=find_energy_metrics(ctx, figures, money_raised),
     )
 
@@ -167,6 +168,23 @@ def _name_forms(people: list[PersonRow]) -> dict[str, str]:
         for form in (person.name, tokens[-1], tokens[0]):
             forms.setdefault(form, person.name)
     return forms
+
+
+_PRONOUN = re.compile(r"\b(?:He|She|he|she|his|her)\b")
+
+
+def _speakers(ctx: Context, names: dict[str, str]) -> dict[int, str | None]:
+    """The person each sentence quotes, by sentence index: one it names, else the last one
+    while it says he or she, else the person its section's heading names."""
+    out, last, section = {}, None, None
+    for index, sentence in enumerate(ctx.sentences):
+        named = next((full for token, full in names.items()
+                      if re.search(rf"\b{re.escape(token)}\b", sentence.text)), None)
+        last = named or (last if _PRONOUN.search(sentence.text) else None) or section
+        if not sentence.text.rstrip().endswith((".", "!", "?", '"', "”", ":")):
+            section = last if any(full in sentence.text for full in names.values()) else None
+        out[index] = last
+    return out
 
 
 def _amount_positions(row) -> list[int]:

@@ -7,19 +7,12 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from transforms.dates import YearMention, find_horizon, find_years
+from transforms.dates import FUTURE_CUES, YearMention, find_horizon, find_years
 from transforms.quantities import Quantity, find_quantities
 from transforms.regions import find_places
 from transforms.text import Sentence
 
-_FUTURE = re.compile(
-    r"\b(?:will|would|could|should|may|might|expect\w*|project\w*|forecast\w*|predict\w*|set to|"
-    r"on track|on course|likely|poised|aims?|aiming|plan(?:s|ned|ning)?|target\w*|goals?|pledg\w*|guid\w*|"
-    r"outlook|sees|see|puts|reckons?|estimates? that|due to|to come online|going to|intends?|"
-    r"scenarios?|base case|believes?|anticipat\w*|probability|chance|odds|next \w+ years|coming years)\b",
-    re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r";|,\s(?:while|whereas|but|and)\s|\s—\s|,\swith\s")
-_PRONOUN = re.compile(r"^(?:He|She)\b")
 _PLACE_AFTER = re.compile(r"^[^,;.]{0,25}?\b(?:in|for|across|of)\s(?:the\s)?$")
 
 
@@ -31,6 +24,7 @@ class Figure:
     clause: str
     quantity: Quantity
     region: str | None
+    stated_region: str | None  # named in the figure's own clause, not carried over
     year: int | None
     baseline_year: int | None
     horizon: tuple[float | None, float | None]
@@ -47,7 +41,8 @@ class _Context:
 
     paragraph_region: str | None = None
     region: str | None = None
-    year: int | None = None
+    year: int | None = None  # of the last figure reported as past
+    future_year: int | None = None  # of the last projected figure
     speaker: str | None = None
 
 
@@ -59,41 +54,44 @@ def _clause_of(text: str, start: int) -> tuple[int, int]:
     return 0, len(text)
 
 
-def _region(text: str, places: list, clause: tuple[int, int], q: Quantity, state: _Context) -> str | None:
-    """A place right after the figure ("102 TWh in China"), else before it in the clause, else
-    after it, else the paragraph's place, else the last figure's."""
+def _stated_region(text: str, places: list, clause: tuple[int, int], q: Quantity) -> str | None:
+    """A place right after the figure ("102 TWh in China"), else before it in its clause."""
     inside = [p for p in places if clause[0] <= p[0] < clause[1]]
     right_after = [p for p in inside if p[0] >= q.end and _PLACE_AFTER.match(text[q.end:p[0]])]
     before = [p for p in inside if p[0] < q.start]
-    after = [p for p in inside if p[0] >= q.end]
-    chosen = (right_after[:1] or before[-1:] or after[:1])
-    return chosen[0][2] if chosen else state.paragraph_region or state.region
+    chosen = right_after[:1] or before[-1:]
+    return chosen[0][2] if chosen else None
 
 
-def _years(years: list[YearMention], clause: tuple[int, int], q: Quantity, nxt: int,
-           state: _Context, future: bool) -> tuple[int | None, int | None, bool]:
-    """(year, baseline, is_now) of a figure: its clause's year, else its sentence's, else
-    (for a report of the past) the year of the figures before it."""
-    inside = [y for y in years if clause[0] <= y.start < clause[1]]
+def _region(text: str, places: list, clause: tuple[int, int], q: Quantity, state: _Context) -> str | None:
+    """The stated region, else a place later in the clause, else the paragraph's, else the last figure's."""
+    after = [p for p in places if clause[0] <= p[0] < clause[1] and p[0] >= q.end]
+    return (_stated_region(text, places, clause, q) or (after[0][2] if after else None)
+            or state.paragraph_region or state.region)
+
+
+def _years(years: list[YearMention], segment: tuple[int, int], q: Quantity, state: _Context,
+           future: bool, reference: int | None) -> tuple[int | None, int | None, bool]:
+    """(year, baseline, is_now) of a figure: a year in its own stretch of the sentence, else the
+    year of the figures before it (a projection's for a projection, a past one's for the past)."""
+    inside = [y for y in years if segment[0] <= y.start < segment[1]]
     targets = [y for y in inside if y.kind in ("year", "now", "same")]
-    after = [y for y in targets if q.end <= y.start < nxt]
+    after = [y for y in targets if y.start >= q.end]
     before = [y for y in targets if y.end <= q.start]
-    chosen = after[0] if after else before[-1] if before else targets[0] if targets else None
-    if chosen is None:
-        others = [y for y in years if y.kind in ("year", "same")]
-        chosen = others[0] if others else None
+    chosen = after[0] if after else before[-1] if before else None
     baseline = next((y.year for y in inside if y.kind == "baseline"), None)
-    if chosen is None:
-        return (None if future else state.year), baseline, False
-    if chosen.kind == "same":
-        return state.year, baseline, False
+    if chosen is None or chosen.kind == "same":
+        if future:
+            return state.future_year, baseline, False
+        past = state.year if state.year and (reference is None or state.year <= reference) else None
+        return past, baseline, False
     return chosen.year, baseline, chosen.kind == "now"
 
 
 @lru_cache(maxsize=512)
 def _speaks_of_future(clause: str) -> bool:
     # Cached: a long clause holds many figures, and each must not rescan it.
-    return bool(_FUTURE.search(clause))
+    return bool(FUTURE_CUES.search(clause))
 
 
 _horizon = lru_cache(maxsize=512)(find_horizon)
@@ -102,6 +100,8 @@ _horizon = lru_cache(maxsize=512)(find_horizon)
 def _is_projection(clause: str, year: int | None, reference: int | None, now: bool) -> bool:
     if now:
         return False
+    if _horizon(clause)[0] is not None:
+        return True
     if year and reference and year != reference:
         return year > reference
     return _speaks_of_future(clause)
@@ -111,20 +111,20 @@ def _is_heading(text: str) -> bool:
     return not text.rstrip().endswith((".", "!", "?", '"', "”", "’", ":", ";", ")"))
 
 
-def find_figures(ctx, people: dict[str, str]) -> list[Figure]:
-    """Figures of an article; people maps a name or surname to the full name."""
+def find_figures(ctx, speakers: dict[int, str | None]) -> list[Figure]:
+    """Figures of an article; speakers gives the person each sentence quotes, by index."""
     figures: list[Figure] = []
     state = _Context()
     for index, sentence in enumerate(ctx.sentences):
         text = sentence.text
         if sentence.start == 0 or ctx.article.text[sentence.start - 1] == "\n":
             state.paragraph_region = None
+        state.speaker = speakers.get(index)
         if _is_heading(text):
             state = _Context()
             continue
         spans = [(c.start - sentence.start, c.end - sentence.start) for c in ctx.in_sentence(sentence)]
         places = [p for p in find_places(text) if not any(s <= p[0] < e for s, e in spans)]
-        state.speaker = _speaker(text, people, state.speaker)
         figures += _sentence_figures(ctx, sentence, index, spans, places, state)
         if places and state.paragraph_region is None:
             state.paragraph_region = places[0][2]
@@ -139,24 +139,21 @@ def _sentence_figures(ctx, sentence, index, spans, places, state: _Context) -> l
     companies = ctx.in_sentence(sentence)
     out = []
     for i, q in enumerate(quantities):
-        nxt = quantities[i + 1].start if i + 1 < len(quantities) else len(text)
         clause = _clause_of(text, q.start)
+        segment = (max(clause[0], quantities[i - 1].end if i else 0),
+                   min(clause[1], quantities[i + 1].start if i + 1 < len(quantities) else len(text)))
         clause_text = text[clause[0]:clause[1]]
         future = _speaks_of_future(clause_text)
-        year, baseline, now = _years(years, clause, q, nxt, state, future)
-        region = _region(text, places, clause, q, state)
+        year, baseline, now = _years(years, segment, q, state, future, ctx.year)
+        projected = _is_projection(clause_text, year, ctx.year, now)
         out.append(Figure(
-            sentence, clause_text, q, region, year, baseline, _horizon(clause_text),
-            _is_projection(clause_text, year, ctx.year, now), state.speaker,
-            companies[0].company.name if companies else None, q.start - clause[0], index))
-        state.region = region or state.region
-        state.year = year or state.year
+            sentence, clause_text, q, _region(text, places, clause, q, state),
+            _stated_region(text, places, clause, q), year, baseline, _horizon(clause_text),
+            projected, state.speaker, companies[0].company.name if companies else None,
+            q.start - clause[0], index))
+        state.region = out[-1].region or state.region
+        if year and projected:
+            state.future_year = year
+        elif year:
+            state.year = year
     return out
-
-
-def _speaker(text: str, people: dict[str, str], last: str | None) -> str | None:
-    """The person a sentence quotes: named in it, or referred to as he/she."""
-    for token, full in people.items():
-        if re.search(rf"\b{re.escape(token)}\b", text):
-            return full
-    return last if _PRONOUN.match(text) else None

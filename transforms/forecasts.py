@@ -3,15 +3,23 @@ from __future__ import annotations
 
 import re
 
-from transforms.dates import find_horizon, find_years
+from transforms.dates import FUTURE_CUES, find_horizon, find_years
 from transforms.figures import Figure
 from transforms.rows import ForecastRow
 
 _SUBJECT_STOP = re.compile(r"\b(?:is|are|was|were|will|would|could|should|has|have|had|to|expects?|"
                            r"projected|set|on|sees|puts|said|says)\b", re.IGNORECASE)
-# A prediction that is a date, not a number: "AGI within ten years", "superintelligence by 2030".
-_DATED = re.compile(r"\b(?:superintelligence|artificial general intelligence|AGI|human-level)\b", re.IGNORECASE)
-_DATED_CUE = re.compile(r"\b(?:arrive|away|by|before|within|pencilled|reach|achiev\w*)\b", re.IGNORECASE)
+# Money that is raised, valued or paid, and percentages that are stakes or prices, are not forecasts.
+_NOT_FORECAST = re.compile(
+    r"\b(?:rais\w*|proceeds|IPO|listing|round|valu\w*|worth|invest\w*|put in|stake|own|owns|premium|"
+    r"shares?|coupon|notes|yield|SOFR|plus or minus|discount|a share|per share|loan|bonds?|debt)\b",
+    re.IGNORECASE)
+_BY_YEAR = re.compile(r"\bby\s(?:the\s)?(?:end\sof\s)?(?:mid-)?(?:\d{4}|(?:the|this)\sdecade)\b")
+# A prediction that is a date or a span of time, not a number: "AGI within ten years".
+_DATED = re.compile(r"\b(?:superintelligence|artificial general intelligence|AGI|human-level|"
+                    r"sustainable|last|continue|persist)\b", re.IGNORECASE)
+_DATED_CUE = re.compile(r"\b(?:arrive|away|by|before|within|pencilled|reach|achiev\w*|for the next|over the next)\b",
+                        re.IGNORECASE)
 
 
 def _subject(f: Figure) -> str:
@@ -22,49 +30,70 @@ def _subject(f: Figure) -> str:
 
 
 def _metric(f: Figure) -> str:
-    unit = f.quantity.unit
     words = f.clause.lower()
     for name in ("probability", "chance", "revenue", "capital", "spending", "investment", "demand",
                  "consumption", "capacity", "share", "emissions", "growth", "valuation"):
         if name in words:
             return "probability" if name == "chance" else name
-    return {"USD": "amount", "percent": "percentage", "x": "multiple"}.get(unit, "quantity")
+    return {"USD": "amount", "percent": "percentage", "x": "multiple"}.get(f.quantity.unit, "quantity")
 
 
-def find_forecasts(ctx, figures: list[Figure], excluded: set[tuple[int, int]]) -> list[ForecastRow]:
+def is_forecast(f: Figure, reference: int | None) -> bool:
+    """A projected figure stated as a forecast: a future cue, a horizon, or "by <future year>"."""
+    if not f.is_projection:
+        return False
+    if f.quantity.unit in ("USD", "percent") and _NOT_FORECAST.search(f.clause):
+        return False
+    return bool(FUTURE_CUES.search(f.clause) or f.horizon[0] is not None
+                or (_BY_YEAR.search(f.clause) and (reference is None or (f.year or 0) > reference)))
+
+
+def find_forecasts(ctx, figures: list[Figure], excluded: set[tuple[int, int]],
+                   speakers: dict[int, str | None]) -> list[ForecastRow]:
     """Forecast rows: projected figures (not money raised), plus dated predictions."""
     rows = []
     for f in figures:
         key = (f.sentence.start, f.quantity.start)
-        if not f.is_projection or key in excluded:
+        if key in excluded or not is_forecast(f, ctx.year):
             continue
         q = f.quantity
         low, high = f.horizon
+        region = f.stated_region if q.unit in ("USD",) else f.region
         rows.append(ForecastRow(
             forecast_id=ctx.row_id("forecast", *key), subject=_subject(f), metric=_metric(f),
-            region=f.region, value=q.value, value_max=q.value_max, unit=q.unit, comparator=q.comparator,
+            region=region, value=q.value, value_max=q.value_max, unit=q.unit, comparator=q.comparator,
             target_year=f.year, horizon_min_years=low, horizon_max_years=high,
             source_person=f.source_person, source_org=f.source_org, **ctx.grounding(f.sentence)))
     covered = {f.sentence.start for f in figures}
-    return rows + _dated_predictions(ctx, covered)
+    return rows + _dated_predictions(ctx, covered, speakers)
 
 
-def _dated_predictions(ctx, covered: set[int]) -> list[ForecastRow]:
+def _dated_predictions(ctx, covered: set[int], speakers: dict[int, str | None]) -> list[ForecastRow]:
     rows = []
-    for sentence in ctx.sentences:
-        m = _DATED.search(sentence.text)
-        if not m or sentence.start in covered or not _DATED_CUE.search(sentence.text):
+    for index, sentence in enumerate(ctx.sentences):
+        if sentence.start in covered or not _DATED.search(sentence.text):
             continue
-        years = [y for y in find_years(sentence.text, ctx.year) if y.kind == "year"]
-        low, high = find_horizon(sentence.text)
-        if not years and low is None:
-            continue
-        comparator = ">" if re.search(r"more than|over", sentence.text) else \
-            "<=" if re.search(r"\bby\b|before|within", sentence.text) else "="
-        rows.append(ForecastRow(
-            forecast_id=ctx.row_id("forecast", sentence.start, m.start()), subject=m.group(0),
-            metric="arrival", region=None, value=None, value_max=None, unit=None, comparator=comparator,
-            target_year=years[0].year if years else None, horizon_min_years=low,
-            horizon_max_years=high if high != low or comparator != ">" else None,
-            source_person=None, source_org=None, **ctx.grounding(sentence)))
+        for clause in re.split(r",\s(?:while|and|but)\s|;", sentence.text):
+            row = _dated(ctx, sentence, clause, speakers.get(index))
+            if row:
+                rows.append(row)
     return rows
+
+
+def _dated(ctx, sentence, clause: str, speaker: str | None) -> ForecastRow | None:
+    cue = _DATED_CUE.search(clause)
+    if not cue:
+        return None
+    years = [y for y in find_years(clause, ctx.year) if y.kind == "year"]
+    low, high = find_horizon(clause)
+    if not years and low is None:
+        return None
+    topic = _DATED.search(clause) or _DATED.search(sentence.text)
+    comparator = ">" if re.search(r"more than|over \w+ years|away", clause) else \
+        "<=" if re.search(r"\bby\b|before|within", clause) else "="
+    return ForecastRow(
+        forecast_id=ctx.row_id("forecast", sentence.start, clause[:20]), subject=topic.group(0),
+        metric="timing", region=None, value=None, value_max=None, unit=None, comparator=comparator,
+        target_year=years[0].year if years else None, horizon_min_years=low,
+        horizon_max_years=high if comparator != ">" else None,
+        source_person=speaker, source_org=None, **ctx.grounding(sentence))

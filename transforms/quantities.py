@@ -21,8 +21,8 @@ COMPARATORS = {"exact": "=", "approximately": "~", "more_than": ">", "at_least":
 _UNIT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 _NUM = rf"(?:{NUMBER}|\b(?:{'|'.join(WORDS)})\b)"
 _QUANTITY = re.compile(
-    rf"(?P<v1>{_NUM})(?:\s?(?P<s1>million|billion))?(?:\s?(?P<u1>{_UNIT}))?"
-    rf"(?:\s?(?:-|–|to|and)\s?(?P<v2>{_NUM})(?:\s?(?P<s2>million|billion))?)?[\s-]?(?P<unit>{_UNIT})(?![\w])",
+    rf"(?P<between>between\s)?(?P<v1>{_NUM})(?:\s?(?P<s1>million|billion))?(?:\s?(?P<u1>{_UNIT}))?"
+    rf"(?:\s?(?P<sep>-|–|to|and)\s?(?P<v2>{_NUM})(?:\s?(?P<s2>million|billion))?)?[\s-]?(?P<unit>{_UNIT})(?![\w])",
     re.IGNORECASE)
 _TONNES = re.compile(
     rf"(?P<v1>{NUMBER})\s?(?P<s1>{SCALE})?\s(?:metric\s)?(?:tonnes|tons)(?P<of>\sof\s(?:CO2|carbon dioxide|carbon|CO₂))?",
@@ -33,7 +33,6 @@ _MULTIPLE = re.compile(
 _FRACTION = re.compile(
     rf"(?<!other\s)(?<!first\s)(?<!second\s)\b(?P<f>{'|'.join(sorted(FRACTIONS, key=len, reverse=True))})\b"
     r"(?!\s?(?:-|of a|of the)\s?(?:year|century|decade|story|picture|equation))", re.IGNORECASE)
-_BETWEEN = re.compile(r"\bbetween\s$|\branges?\sfrom\s", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -50,13 +49,23 @@ class Quantity:
     amount: float | None = None
 
 
+def _is_year(token: str, unit: str | None) -> bool:
+    return unit is None and bool(re.fullmatch(r"(?:19|20)\d\d", token))
+
+
 def _comparator(text: str, start: int) -> str:
     return COMPARATORS[qualifier_before(text, start)]
 
 
 def _measures(text: str) -> list[Quantity]:
     found = []
-    for m in _QUANTITY.finditer(text):
+    pos = 0
+    while (m := _QUANTITY.search(text, pos)) is not None:
+        pos = m.end()
+        if m.group("v2") and (_is_year(m.group("v1"), m.group("u1"))
+                              or (m.group("sep") == "and" and not m.group("between"))):
+            pos = m.start("v2")  # "by 2030 and 6.6GW": the second number stands alone
+            continue
         v1 = parse_number(m.group("v1"))
         if v1 is None:
             continue
@@ -64,12 +73,11 @@ def _measures(text: str) -> list[Quantity]:
         v2 = parse_number(m.group("v2")) if m.group("v2") else None
         if v2 is not None and m.group("s2"):
             v2 *= scale_factor(m.group("s2"))
-        if m.group("v2") and " and " in m.group(0) and not _BETWEEN.search(text[max(0, m.start() - 12):m.start()]):
-            continue  # "X and Y%" is a range only after "between"
         unit = UNITS[m.group("unit").lower()]
         if v2 is not None and v2 < v1:
             v2 = None
-        found.append(Quantity(v1, v2, unit, "=" if v2 else _comparator(text, m.start()), m.start(), m.end()))
+        found.append(Quantity(v1, v2, unit, "=" if v2 else _comparator(text, m.start("v1")),
+                              m.start("v1"), m.end()))
     for m in _TONNES.finditer(text):
         if not m.group("of") and not _EMISSIONS.search(text):
             continue  # tonnes of steel or grain are not emissions
