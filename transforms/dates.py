@@ -15,7 +15,7 @@ _SPANS = [
     ("range", re.compile(rf"\bfrom\s(?P<a>{YEAR})\s(?:through|to|until)\s(?P<b>{YEAR})\b")),
     ("range", re.compile(rf"\b(?:over|in|for|during)\s(?:the\s)?(?P<a>{YEAR})\s?[-–]\s?(?P<b>{YEAR})\b")),
     ("range", re.compile(rf"\b(?P<a>{YEAR})\s(?:through|to)\s(?P<b>{YEAR})\b")),
-    ("baseline", re.compile(rf"\b(?:from|than|since|compared with|versus|vs\.?|over)\s(?:the\s)?(?:its\s)?(?:levels?\sof\s)?(?P<a>{YEAR})(?:\slevels?)?\b")),
+    ("baseline", re.compile(rf"\b(?:from|than|since|compared with|versus|vs\.?|over)\s(?:in\s)?(?:the\s)?(?:its\s)?(?:levels?\sof\s)?(?P<a>{YEAR})(?:\slevels?)?\b")),
     ("baseline", re.compile(rf"\b(?:its|the)\s(?P<a>{YEAR})\slevels?\b")),
     ("year", re.compile(rf"\b(?:by|in|for|through|until|to|before|after|at|of|during|from)\s(?:the\s)?(?:end\sof\s|start\sof\s|middle\sof\s|first\shalf\sof\s|second\shalf\sof\s|calendar\s|fiscal\s|mid-|early\s|late\s)?(?P<a>{YEAR})\b")),
     ("year", re.compile(rf"(?<![\d,.$])(?P<a>{YEAR})(?!\d|,\d)(?!\s?(?:TWh|GWh|MW|GW|%|per))")),
@@ -34,7 +34,7 @@ _DECADE_END = re.compile(r"\b(?:by|before)\s(?:the\s)?end\sof\s(?:the|this)\sdec
 _RELATIVE = [(re.compile(r"\bthis year\b|\bcurrent year\b"), 0), (re.compile(r"\blast year\b|\ba year earlier\b"), -1),
              (re.compile(r"\bnext year\b"), 1)]
 _HORIZON = re.compile(
-    rf"\b(?:over|within|in|for)\s(?:the\s)?(?:next|coming)?\s?(?P<a>{_NUMWORD})(?:\s(?:to|or|-)\s(?P<b>{_NUMWORD}))?\s(?:more\s)?years\b"
+    rf"\b(?:(?:over|for|in)\s(?:the\s)?(?:next|coming)|within(?:\sthe\snext)?|in|over)\s(?P<a>{_NUMWORD})(?:\s(?:to|or|-)\s(?P<b>{_NUMWORD}))?\s(?:more\s)?years\b"
     rf"|\b(?P<c>{_NUMWORD})\s(?:to\s(?P<d>{_NUMWORD})\s)?years\saway\b", re.IGNORECASE)
 
 

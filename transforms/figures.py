@@ -13,6 +13,7 @@ from transforms.regions import find_places
 from transforms.text import Sentence
 
 _CLAUSE_BREAK = re.compile(r";|,\s(?:while|whereas|but|and)\s|\s—\s|,\swith\s")
+_LEADING_PLACE = re.compile(r"^(?:In\s|Across\s|For\s)?(?:the\s)?$")
 _PLACE_AFTER = re.compile(r"^[^,;.]{0,25}?\b(?:in|for|across|of)\s(?:the\s)?$")
 
 
@@ -40,6 +41,7 @@ class _Context:
     """What earlier sentences tell about figures that do not restate it."""
 
     paragraph_region: str | None = None
+    lead_region: str | None = None  # set by a sentence that opens with a place ("Worldwide, ...")
     region: str | None = None
     year: int | None = None  # of the last figure reported as past
     future_year: int | None = None  # of the last projected figure
@@ -67,19 +69,28 @@ def _region(text: str, places: list, clause: tuple[int, int], q: Quantity, state
     """The stated region, else a place later in the clause, else the paragraph's, else the last figure's."""
     after = [p for p in places if clause[0] <= p[0] < clause[1] and p[0] >= q.end]
     return (_stated_region(text, places, clause, q) or (after[0][2] if after else None)
-            or state.paragraph_region or state.region)
+            or state.lead_region or state.paragraph_region or state.region)
 
 
-def _years(years: list[YearMention], segment: tuple[int, int], q: Quantity, state: _Context,
-           future: bool, reference: int | None) -> tuple[int | None, int | None, bool]:
-    """(year, baseline, is_now) of a figure: a year in its own stretch of the sentence, else the
-    year of the figures before it (a projection's for a projection, a past one's for the past)."""
+_COMPARISON = re.compile(r"\b(?:from|compared|against|versus|than|up from|down from)\b")
+
+
+def _years(years: list[YearMention], segment: tuple[int, int], clause: tuple[int, int], q: Quantity,
+           text: str, state: _Context, future: bool, reference: int | None) -> tuple[int | None, int | None, bool]:
+    """(year, baseline, is_now) of a figure: a year in its own stretch of the sentence, else one
+    later in its clause that no comparison separates from it ("240 TWh, or 130%, between 2024
+    and 2030"), else the sentence's, else the year of the figures before it."""
     inside = [y for y in years if segment[0] <= y.start < segment[1]]
     targets = [y for y in inside if y.kind in ("year", "now", "same")]
     after = [y for y in targets if y.start >= q.end]
     before = [y for y in targets if y.end <= q.start]
     chosen = after[0] if after else before[-1] if before else None
-    baseline = next((y.year for y in inside if y.kind == "baseline"), None)
+    if chosen is None:
+        trailing = [y for y in years if segment[1] <= y.start < clause[1] and y.kind in ("year", "now", "same")
+                    and not _COMPARISON.search(text[q.end:y.start])]
+        sentence = [y for y in years if y.kind == "year"]
+        chosen = trailing[0] if trailing else sentence[0] if sentence else None
+    baseline = next((y.year for y in years if clause[0] <= y.start < clause[1] and y.kind == "baseline"), None)
     if chosen is None or chosen.kind == "same":
         if future:
             return state.future_year, baseline, False
@@ -118,7 +129,7 @@ def find_figures(ctx, speakers: dict[int, str | None]) -> list[Figure]:
     for index, sentence in enumerate(ctx.sentences):
         text = sentence.text
         if sentence.start == 0 or ctx.article.text[sentence.start - 1] == "\n":
-            state.paragraph_region = None
+            state.paragraph_region = state.lead_region = None
         state.speaker = speakers.get(index)
         if _is_heading(text):
             state = _Context()
@@ -128,6 +139,8 @@ def find_figures(ctx, speakers: dict[int, str | None]) -> list[Figure]:
         figures += _sentence_figures(ctx, sentence, index, spans, places, state)
         if places and state.paragraph_region is None:
             state.paragraph_region = places[0][2]
+        if places and _LEADING_PLACE.match(text[:places[0][0]]):
+            state.lead_region = places[0][2]
     return figures
 
 
@@ -143,9 +156,10 @@ def _sentence_figures(ctx, sentence, index, spans, places, state: _Context) -> l
         segment = (max(clause[0], quantities[i - 1].end if i else 0),
                    min(clause[1], quantities[i + 1].start if i + 1 < len(quantities) else len(text)))
         clause_text = text[clause[0]:clause[1]]
-        future = _speaks_of_future(clause_text)
-        year, baseline, now = _years(years, segment, q, state, future, ctx.year)
-        projected = _is_projection(clause_text, year, ctx.year, now)
+        # A clause goes on in the tense of the sentence it continues ("..., and to lift ...").
+        future = _speaks_of_future(clause_text) or _speaks_of_future(text[:clause[0]])
+        year, baseline, now = _years(years, segment, clause, q, text, state, future, ctx.year)
+        projected = _is_projection(clause_text, year, ctx.year, now) or (future and not now and not year)
         out.append(Figure(
             sentence, clause_text, q, _region(text, places, clause, q, state),
             _stated_region(text, places, clause, q), year, baseline, _horizon(clause_text),

@@ -9,11 +9,12 @@ from transforms.rows import ForecastRow
 
 _SUBJECT_STOP = re.compile(r"\b(?:is|are|was|were|will|would|could|should|has|have|had|to|expects?|"
                            r"projected|set|on|sees|puts|said|says)\b", re.IGNORECASE)
-# Money that is raised, valued or paid, and percentages that are stakes or prices, are not forecasts.
+# Figures that are a stake, a price, a deal's size or a rate, not a forecast: judged by the words
+# just before them ("will own about 90%", "plus or minus 2%", "a US$10bil agreement").
 _NOT_FORECAST = re.compile(
-    r"\b(?:rais\w*|proceeds|IPO|listing|round|valu\w*|worth|invest\w*|put in|stake|own|owns|premium|"
-    r"shares?|coupon|notes|yield|SOFR|plus or minus|discount|a share|per share|loan|bonds?|debt)\b",
-    re.IGNORECASE)
+    r"\b(?:valu\w*|worth|stake|own|owns|premium|coupon|yield|SOFR|plus or minus|discount|"
+    r"committed|signed|agreement|contract|budget\w*)\b[^.;]{0,40}$|^\s?(?:a|per)\sshare|"
+    r"^\s?(?:senior\s)?notes|^\s(?:agreement|contract|deal|premium)", re.IGNORECASE)
 _BY_YEAR = re.compile(r"\bby\s(?:the\s)?(?:end\sof\s)?(?:mid-)?(?:\d{4}|(?:the|this)\sdecade)\b")
 # A prediction that is a date or a span of time, not a number: "AGI within ten years".
 _DATED = re.compile(r"\b(?:superintelligence|artificial general intelligence|AGI|human-level|"
@@ -42,7 +43,8 @@ def is_forecast(f: Figure, reference: int | None) -> bool:
     """A projected figure stated as a forecast: a future cue, a horizon, or "by <future year>"."""
     if not f.is_projection:
         return False
-    if f.quantity.unit in ("USD", "percent") and _NOT_FORECAST.search(f.clause):
+    q, text = f.quantity, f.sentence.text
+    if _NOT_FORECAST.search(text[max(0, q.start - 45):q.start]) or _NOT_FORECAST.match(text[q.end:q.end + 20]):
         return False
     return bool(FUTURE_CUES.search(f.clause) or f.horizon[0] is not None
                 or (_BY_YEAR.search(f.clause) and (reference is None or (f.year or 0) > reference)))

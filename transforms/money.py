@@ -32,6 +32,10 @@ _MONEY = re.compile(
     rf"|(?P<num2>{NUMBER})(?:\s?(?P<scale2>{SCALE}))?\s(?P<suf>{_SUFFIX})\b",
     re.IGNORECASE,
 )
+# The first figure of "6 billion to 6.5 billion yuan" has its currency only after the second.
+_BARE_BEFORE_RANGE = re.compile(
+    rf"(?P<num>{NUMBER})(?:\s?(?P<scale>{SCALE}))?(?=\s?(?:to|-|–)\s?(?:{NUMBER})(?:\s?(?:{SCALE}))?\s(?P<suf>{_SUFFIX})\b)",
+    re.IGNORECASE)
 _QUALIFIER = re.compile(
     r"(?:" + "|".join(f"(?P<{name}>\\b(?:{words}))" for name, words in QUALIFIERS) + r")\s+(?:of\s+)?$",
     re.IGNORECASE,
@@ -74,7 +78,13 @@ def find_money(text: str) -> list[Money]:
         scale = scale_factor(match.group("scale") or match.group("scale2"))
         found.append(Money(number * scale, _currency(match), qualifier_before(text, match.start()),
                            match.start(), match.end()))
-    return found
+    for match in _BARE_BEFORE_RANGE.finditer(text):
+        if any(m.start <= match.start() < m.end for m in found):
+            continue
+        found.append(Money(parse_number(match.group("num")) * scale_factor(match.group("scale")),
+                           SUFFIXES[match.group("suf").lower()], qualifier_before(text, match.start()),
+                           match.start(), match.end()))
+    return sorted(found, key=lambda m: m.start)
 
 
 def stated_usd(text: str, money: Money, following: list[Money]) -> float | None:

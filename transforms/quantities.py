@@ -33,6 +33,9 @@ _MULTIPLE = re.compile(
 _FRACTION = re.compile(
     rf"(?<!other\s)(?<!first\s)(?<!second\s)\b(?P<f>{'|'.join(sorted(FRACTIONS, key=len, reverse=True))})\b"
     r"(?!\s?(?:-|of a|of the)\s?(?:year|century|decade|story|picture|equation))", re.IGNORECASE)
+# A fraction is a share when followed by "of" or qualified ("roughly a third"), not "one quarter to the next".
+_FRACTION_SHARE = re.compile(r"\s(?:of|the)\b")
+_RANGE_FROM = re.compile(r"\branges?\sfrom\s$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -62,8 +65,12 @@ def _measures(text: str) -> list[Quantity]:
     pos = 0
     while (m := _QUANTITY.search(text, pos)) is not None:
         pos = m.end()
-        if m.group("v2") and (_is_year(m.group("v1"), m.group("u1"))
+        mixed = m.group("u1") and UNITS[m.group("u1").lower()] != UNITS[m.group("unit").lower()]
+        if m.group("v2") and (_is_year(m.group("v1"), m.group("u1")) or mixed
                               or (m.group("sep") == "and" and not m.group("between"))):
+            if mixed:  # "grew 23% to 640 GW": two figures
+                found.append(Quantity(parse_number(m.group("v1")), None, UNITS[m.group("u1").lower()],
+                                      _comparator(text, m.start("v1")), m.start("v1"), m.end("u1")))
             pos = m.start("v2")  # "by 2030 and 6.6GW": the second number stands alone
             continue
         v1 = parse_number(m.group("v1"))
@@ -93,7 +100,8 @@ def _relatives(text: str, taken: list[tuple[int, int]]) -> list[Quantity]:
         if value and not _overlaps(m.start(), m.end(), taken):
             found.append(Quantity(float(value), None, "x", _comparator(text, m.start()), m.start(), m.end()))
     for m in _FRACTION.finditer(text):
-        if not _overlaps(m.start(), m.end(), taken):
+        qualified = qualifier_before(text, m.start()) != "exact"
+        if not _overlaps(m.start(), m.end(), taken) and (qualified or _FRACTION_SHARE.match(text, m.end())):
             found.append(Quantity(FRACTIONS[m.group("f").lower()], None, "percent",
                                   _comparator(text, m.start()), m.start(), m.end()))
     return found
@@ -124,12 +132,28 @@ def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     return any(start < e and end > s for s, e in spans)
 
 
+def _join_ranges(text: str, found: list[Quantity]) -> list[Quantity]:
+    """ "ranges from 700 TWh, if ..., to 1,700 TWh" is one figure with a range."""
+    out: list[Quantity] = []
+    skip = set()
+    for i, q in enumerate(found):
+        if i in skip:
+            continue
+        if _RANGE_FROM.search(text[max(0, q.start - 15):q.start]):
+            later = next((j for j in range(i + 1, len(found)) if found[j].unit == q.unit), None)
+            if later is not None and re.search(r"\bto\s$", text[max(0, found[later].start - 4):found[later].start]):
+                skip.add(later)
+                q = Quantity(q.value, found[later].value, q.unit, "=", q.start, q.end, q.currency, q.amount)
+        out.append(q)
+    return out
+
+
 def find_quantities(text: str, year: int | None = None, rates: dict | None = None) -> list[Quantity]:
     """Every figure with a unit in a text, in order of appearance."""
     found = _measures(text) + _money(text, year, rates or {})
     spans = [(q.start, q.end) for q in found]
     found += _relatives(text, spans)
-    return sorted(found, key=lambda q: q.start)
+    return _join_ranges(text, sorted(found, key=lambda q: q.start))
 
 
 __all__ = ["Quantity", "find_quantities", "COMPARATORS", "QUALIFIERS"]
