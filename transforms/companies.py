@@ -36,17 +36,28 @@ NOT_BUSINESS = re.compile(
     r"Series|Round|Tranche|Mr|Ms|Dr|President|Secretary|Minister)\b"
     r"|-(?:ready|based|backed|owned|listed|focused|led|style|linked)\b"
 )
-_CONTEXT = re.compile(
-    rf"(?P<suffixed>{NAME}\s(?:{ORG_HEADS}))(?![\w-])(?!\s(?:&\s|of\s)?[A-Z])"
-    rf"|\b(?:{DESCRIPTORS})\s(?P<described>{NAME})"
-    rf"|[A-Z][\w ]*?-based\s(?:[a-z-]+\s)?(?P<based>{NAME})"
-    rf"|(?P<possessed>{NAME})(?:'s|’s|')\s(?:shares|stock|listing|IPO|debut|founder|chief)\b"
-    rf"|\bshares\sof\s(?P<shares>{NAME})"
-    rf"|\bfounder\sof\s(?P<founded>{NAME})"
-    rf"|(?P<ticked>{NAME})\s\((?:(?:NYSE|Nasdaq|NASDAQ|HKEX|SSE|SZSE|TSE|LSE|KRX)\s?:\s?[A-Z0-9.]+|\d{{3,6}}\.[A-Z]{{1,2}}|[A-Z]{{1,5}}\.[A-Z]{{1,2}})\)"
-    rf"|(?P<apposed>{NAME}),\s(?:the|a|an)\s(?:(?!(?:at|of|for|with|in)\s)[\w-]+\s){{0,4}}?(?:{DESCRIPTORS})"
-    rf"(?=[,.;]|\s(?:that|which|whose|based|in|with|backed|owned|founded|run|led|known|and|of)\b)"
-)
+# Companies not in the gazetteer are found from context: a maximal run of capitalised words is a
+# company when it ends in a business word, when a cue stands before it ("games developer X",
+# "Shanghai-based X", "shares of X") or after it ("X's shares", "X (0100.HK)", "X, a ... firm").
+_SEQUENCE = re.compile(rf"(?<![\w&.-]){_TOKEN}(?:\s(?:&\s|of\s)?{_TOKEN}){{0,7}}")
+_HEAD_END = re.compile(rf"\s(?:{ORG_HEADS})$")
+_CUE_BEFORE = re.compile(rf"(?:\b(?:{DESCRIPTORS})|-based(?:\s[a-z-]+)?|\bshares\sof|\bfounder\sof)\s$")
+_CUE_AFTER = re.compile(
+    rf"(?:'s|’s|')\s(?:shares|stock|listing|IPO|debut|founder|chief)\b"
+    rf"|\s\((?:(?:NYSE|Nasdaq|NASDAQ|HKEX|SSE|SZSE|TSE|LSE|KRX)\s?:\s?[A-Z0-9.]+|\d{{3,6}}\.[A-Z]{{1,2}}|[A-Z]{{1,5}}\.[A-Z]{{1,2}})\)"
+    rf"|,\s(?:the|a|an)\s(?:(?!(?:at|of|for|with|in)\s)[\w-]+\s){{0,4}}?(?:{DESCRIPTORS})"
+    rf"(?=[,.;]|\s(?:that|which|whose|based|in|with|backed|owned|founded|run|led|known|and|of)\b)")
+_BASED_PREFIX = re.compile(r"^[A-Z][\w ]*?-based\s")
+
+
+def _has_company_cue(text: str, start: int, end: int) -> bool:
+    """Whether the run of capitalised words text[start:end] stands where a company name does."""
+    run = text[start:end]
+    if _HEAD_END.search(run) or _BASED_PREFIX.match(run):
+        return True
+    return bool(_CUE_BEFORE.search(text, max(0, start - 40), start) or _CUE_AFTER.match(text, end))
+
+
 # A name followed by one of these is a product or place, not a company ("the Hailuo AI video tool").
 _PRODUCT_AFTER = re.compile(
     r"\s(?:model|models|video|tool|app|chatbot|chips?|platform|assistant|system|campus|report|index|"
@@ -115,17 +126,20 @@ def _prose(text: str) -> str:
 
 def _context_candidates(text: str, gazetteer: Gazetteer) -> dict[str, Company]:
     found: dict[str, Company] = {}
-    for match in _CONTEXT.finditer(_prose(text)):
-        group = next(g for g in match.groupdict() if match.group(g))
-        name, owner_country = _clean_candidate(match.group(group))
+    prose = _prose(text)
+    for match in _SEQUENCE.finditer(prose):
+        end = match.end() - (2 if re.search(r"['’]s$", match.group(0)) else 0)
+        if not _has_company_cue(prose, match.start(), end):
+            continue
+        name, owner_country = _clean_candidate(text[match.start():end])
         if not name or gazetteer.lookup(name) or name in found:
             continue
         known = gazetteer.find(name)
         if known and known[0][0] == 0 and known[0][1] == len(name):
             continue
-        if _PRODUCT_AFTER.match(text, match.end(group)):
+        if _PRODUCT_AFTER.match(text, end):
             continue
-        start = match.start(group) + match.group(group).find(name)
+        start = match.start() + text[match.start():end].find(name)
         country = owner_country or _context_country(text, start, start + len(name), name)
         found[name] = _arm_of_known(name, gazetteer) or Company(slugify(name), name, country, ())
     return found

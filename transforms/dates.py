@@ -54,8 +54,13 @@ def _number(token: str | None) -> int | None:
     return int(token) if token.isdigit() else WORDS.get(token.lower())
 
 
+_MAY_HAVE_YEAR = re.compile(r"\d{4}|decade|year|today|currently|present|period")
+
+
 def find_years(text: str, published_year: int | None) -> list[YearMention]:
     """Years named in a text: target or reference years and baselines."""
+    if not _MAY_HAVE_YEAR.search(text):
+        return []
     found: list[YearMention] = []
     taken: list[tuple[int, int]] = []
 

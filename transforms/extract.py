@@ -177,9 +177,11 @@ def _speakers(ctx: Context, names: dict[str, str]) -> dict[int, str | None]:
     """The person each sentence quotes, by sentence index: one it names, else the last one
     while it says he or she, else the person its section's heading names."""
     out, last, section = {}, None, None
+    pattern = re.compile(r"\b(?:" + "|".join(re.escape(t) for t in sorted(names, key=len, reverse=True))
+                         + r")\b") if names else None
     for index, sentence in enumerate(ctx.sentences):
-        named = next((full for token, full in names.items()
-                      if re.search(rf"\b{re.escape(token)}\b", sentence.text)), None)
+        found = pattern.search(sentence.text) if pattern else None
+        named = names[found.group(0)] if found else None
         last = named or (last if _PRONOUN.search(sentence.text) else None) or section
         if not sentence.text.rstrip().endswith((".", "!", "?", '"', "”", ":")):
             section = last if any(full in sentence.text for full in names.values()) else None

@@ -196,7 +196,9 @@ def _listed(ctx) -> set[str]:
 
 
 def _sentence_events(ctx, sentence, spans, topic, previous, listed) -> list[FundingRow]:
-    rows = []
+    rows: list[FundingRow] = []
+    if not any(ch.isdigit() for ch in sentence.text):
+        return rows  # no figure, no priced event
     text = _QUOTED.sub(lambda m: " " * len(m.group(0)), sentence.text)  # quotes speculate
     for start, end in _clauses(text):
         clause = text[start:end]
@@ -270,6 +272,8 @@ def _with_unpriced(ctx, rows: list[FundingRow]) -> list[FundingRow]:
     """Events named without a figure ("MiniMax's market debut") for companies with no priced one."""
     priced = {(r.event_type, c) for r in rows for c in r.companies}
     for sentence in ctx.sentences:
+        if not any(pattern.search(sentence.text) for _, pattern in _UNPRICED):
+            continue
         for start, end in _clauses(sentence.text):
             clause = sentence.text[start:end]
             if any(_is_raised(clause, m) for m in find_money(clause)) or _REPORTED.search(clause):

@@ -23,13 +23,18 @@ def slugify(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
 
 
+_WORD = re.compile(r"[^\W_][\w&'’.-]*")
+_POSSESSIVE = re.compile(r"['’]s$")
+
+
 @dataclass
 class Gazetteer:
     """Known companies, looked up by any of their surface forms (case-sensitive)."""
 
     companies: list[Company] = field(default_factory=list)
     by_surface: dict[str, Company] = field(default_factory=dict)
-    pattern: re.Pattern | None = None
+    # First word of each surface form -> the forms it starts, longest first.
+    by_first_word: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
     def from_rows(cls, rows: list[dict]) -> "Gazetteer":
@@ -42,19 +47,37 @@ class Gazetteer:
             gaz.companies.append(company)
             for surface in (company.name, *aliases):
                 gaz.by_surface.setdefault(surface, company)
-        surfaces = sorted(gaz.by_surface, key=len, reverse=True)
-        if surfaces:
-            gaz.pattern = re.compile(
-                r"(?<![\w&])(?:" + "|".join(re.escape(s) for s in surfaces) + r")(?![\w&]|-\w)"
-            )
+        for surface in sorted(gaz.by_surface, key=len, reverse=True):
+            first = _WORD.match(surface)
+            if first:
+                gaz.by_first_word.setdefault(first.group(0).rstrip(".'’"), []).append(surface)
         return gaz
 
     def find(self, text: str) -> list[tuple[int, int, Company]]:
-        """(start, end, company) for every known surface form in text."""
-        if self.pattern is None:
-            return []
-        return [(m.start(), m.end(), self.by_surface[m.group(0)]) for m in self.pattern.finditer(text)]
+        """(start, end, company) for every known surface form in text, longest match first."""
+        found, taken_until = [], 0
+        for word in _WORD.finditer(text):
+            start = word.start()
+            if start < taken_until or (start and (text[start - 1].isalnum() or text[start - 1] in "&")):
+                continue
+            token = word.group(0).rstrip(".'’,")
+            candidates = self.by_first_word.get(token) or self.by_first_word.get(_POSSESSIVE.sub("", token), ())
+            for surface in candidates:
+                end = start + len(surface)
+                if text.startswith(surface, start) and _ends_word(text, end):
+                    found.append((start, end, self.by_surface[surface]))
+                    taken_until = end
+                    break
+        return found
 
     def lookup(self, surface: str) -> Company | None:
         """The known company with this exact surface form, if any."""
         return self.by_surface.get(surface)
+
+
+def _ends_word(text: str, end: int) -> bool:
+    """A match ends at a word boundary, not inside "Nvidia-backed" or "Alibaba2"."""
+    if end >= len(text):
+        return True
+    after = text[end]
+    return not (after.isalnum() or after in "&_" or (after == "-" and text[end + 1:end + 2].isalnum()))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from transforms.numbers import NUMBER, SCALE, parse_number, scale_factor
 
@@ -68,8 +69,9 @@ def qualifier_before(text: str, start: int) -> str:
     return next(name for name, _ in QUALIFIERS if match.group(name))
 
 
-def find_money(text: str) -> list[Money]:
-    """Every amount of money in text, in order of appearance."""
+@lru_cache(maxsize=2048)
+def find_money(text: str) -> tuple[Money, ...]:
+    """Every amount of money in text, in order of appearance (cached: clauses are re-read)."""
     found = []
     for match in _MONEY.finditer(text):
         number = parse_number(match.group("num") or match.group("num2"))
@@ -84,7 +86,7 @@ def find_money(text: str) -> list[Money]:
         found.append(Money(parse_number(match.group("num")) * scale_factor(match.group("scale")),
                            SUFFIXES[match.group("suf").lower()], qualifier_before(text, match.start()),
                            match.start(), match.end()))
-    return sorted(found, key=lambda m: m.start)
+    return tuple(sorted(found, key=lambda m: m.start))
 
 
 def stated_usd(text: str, money: Money, following: list[Money]) -> float | None:

@@ -93,8 +93,16 @@ def _measures(text: str) -> list[Quantity]:
     return found
 
 
+# Cheap tests that let most sentences skip the costly patterns.
+_MAY_HAVE_FIGURE = re.compile(r"\d|(?i:watt|doubl|tripl|quadrupl|fold|times|half|third|quarter|fifth|tenth)")
+_MAY_BE_RELATIVE = re.compile(
+    r"(?i:doubl|tripl|quadrupl|fold|times|half|third|quarter|fifth|tenth)")
+
+
 def _relatives(text: str, taken: list[tuple[int, int]]) -> list[Quantity]:
-    found = []
+    found: list[Quantity] = []
+    if not _MAY_BE_RELATIVE.search(text):
+        return found
     for m in _MULTIPLE.finditer(text):
         value = MULTIPLES[m.group("word").lower()] if m.group("word") else parse_number(m.group("n"))
         if value and not _overlaps(m.start(), m.end(), taken):
@@ -150,6 +158,8 @@ def _join_ranges(text: str, found: list[Quantity]) -> list[Quantity]:
 
 def find_quantities(text: str, year: int | None = None, rates: dict | None = None) -> list[Quantity]:
     """Every figure with a unit in a text, in order of appearance."""
+    if not _MAY_HAVE_FIGURE.search(text):
+        return []
     found = _measures(text) + _money(text, year, rates or {})
     spans = [(q.start, q.end) for q in found]
     found += _relatives(text, spans)
