@@ -180,7 +180,9 @@ _ACRONYM_DEFINED = re.compile(rf"(?P<long>{NAME})\s\((?P<short>[A-Z]{{2,6}})\)")
 def _local_acronyms(text: str, gazetteer: Gazetteer) -> set[str]:
     """Acronyms the article defines for something other than the known company of that name
     ("National Energy Administration (NEA)" is not New Enterprise Associates)."""
-    redefined = set()
+    redefined: set[str] = set()
+    if "(" not in text:
+        return redefined
     for m in _ACRONYM_DEFINED.finditer(text):
         known = gazetteer.lookup(m.group("short"))
         if known and not gazetteer.find(m.group("long")):

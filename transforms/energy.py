@@ -61,14 +61,19 @@ def sector_of(figure: Figure) -> str:
 
 def _nearest_sector(text: str, position: int) -> str | None:
     best, best_distance = None, None
-    for name, pattern in _SECTOR_RES:
+    for start, end, name in _sector_words(text):
         if name == "power_system" and best is not None:
             break
-        for m in pattern.finditer(text):
-            distance = position - m.end() if m.end() <= position else m.start() - position
-            if best_distance is None or distance < best_distance:
-                best, best_distance = name, distance
+        distance = position - end if end <= position else start - position
+        if best_distance is None or distance < best_distance:
+            best, best_distance = name, distance
     return best
+
+
+@lru_cache(maxsize=512)
+def _sector_words(text: str) -> tuple[tuple[int, int, str], ...]:
+    """Sector words of a text, in order of sector precedence (cached: many figures share a text)."""
+    return tuple((m.start(), m.end(), name) for name, pattern in _SECTOR_RES for m in pattern.finditer(text))
 
 
 def sector_words(text: str) -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from datetime import datetime
 
 from transforms.companies import CompanySpan, find_companies
@@ -99,7 +99,6 @@ def _company_mentions(ctx: Context) -> list[CompanyMentionRow]:
 
 def _people(ctx: Context) -> list[PersonRow]:
     known = {c.company.name: c.company.company_id for c in ctx.companies}
-    acronyms = _acronyms(ctx.article.text)
     rows: dict[str, PersonRow] = {}
     topic = paragraph_topic = None
     for sentence in ctx.sentences:
@@ -112,7 +111,9 @@ def _people(ctx: Context) -> list[PersonRow]:
             earlier = rows.get(person.name)
             if earlier and not (earlier.title or "").startswith("former"):
                 continue  # first mention wins, unless it named a former role
-            org = acronyms.get(person.organization, person.organization)
+            org = person.organization
+            if org and org.isupper():  # "IEA" -> "International Energy Agency" where the article spells it out
+                org = _acronyms(ctx.article.text).get(org, org)
             known_company = ctx.refs.gazetteer.lookup(org) if org else None
             rows[person.name] = PersonRow(
                 name=person.name, title=person.title, organization=org,
@@ -128,6 +129,7 @@ _DEFINED = re.compile(r"((?:[A-Z][\w&-]*\s(?:(?:of|for|on|and|the)\s)*){1,8}[A-Z
 _CAPITALISED = re.compile(r"(?:[A-Z][\w&-]*\s(?:(?:of|for|on|and|the)\s)*){1,8}[A-Z][\w&-]*")
 
 
+@lru_cache(maxsize=64)
 def _acronyms(text: str) -> dict[str, str]:
     """Acronyms an article defines ("Energy Agency (IEA)") or spells out in a capitalised name."""
     found = {m.group(2): m.group(1) for m in _DEFINED.finditer(text)}

@@ -61,6 +61,7 @@ _COMPANY_NOUN = re.compile(r"(?:the|this)\s(?:[\w-]+\s){0,3}(?:company|firm|grou
 _BACKERS = re.compile(r"\b(?:took part|taking part|joined|joining|led|co-led|participated|invested|backed)\b")
 _CLAUSE = re.compile(r";|,\s(?:and|while|but|whereas)\s|\band separately\b|\bwhen\s(?=it\b|they\b)")
 _DIVEST = re.compile(r"\bs(?:old|ells?|elling)\s(?:[\w-]+\s){0,3}stake\b", re.IGNORECASE)
+_DIGIT = re.compile(r"\d")
 _QUOTED = re.compile(r"[\"“][^\"”]*[\"”]")
 
 
@@ -197,7 +198,7 @@ def _listed(ctx) -> set[str]:
 
 def _sentence_events(ctx, sentence, spans, topic, previous, listed) -> list[FundingRow]:
     rows: list[FundingRow] = []
-    if not any(ch.isdigit() for ch in sentence.text):
+    if not _DIGIT.search(sentence.text):
         return rows  # no figure, no priced event
     text = _QUOTED.sub(lambda m: " " * len(m.group(0)), sentence.text)  # quotes speculate
     for start, end in _clauses(text):

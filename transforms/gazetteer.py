@@ -24,6 +24,8 @@ def slugify(name: str) -> str:
 
 
 _WORD = re.compile(r"[^\W_][\w&'’.-]*")
+# Names start with a capital or a digit, or are camel-case ("xAI", "miHoYo"): only these are looked up.
+_NAME_WORD = re.compile(r"(?<![\w&])(?:[A-Z0-9]|[a-z]+[A-Z])[\w&'’.-]*")
 _POSSESSIVE = re.compile(r"['’]s$")
 
 
@@ -56,7 +58,7 @@ class Gazetteer:
     def find(self, text: str) -> list[tuple[int, int, Company]]:
         """(start, end, company) for every known surface form in text, longest match first."""
         found, taken_until = [], 0
-        for word in _WORD.finditer(text):
+        for word in _NAME_WORD.finditer(text):
             start = word.start()
             if start < taken_until or (start and (text[start - 1].isalnum() or text[start - 1] in "&")):
                 continue
