@@ -54,10 +54,11 @@ def _show(args) -> int:
 
 
 def _serve(args) -> int:
-    from flows.pipeline import pipeline
+    from prefect import serve
 
-    pipeline.serve(name="scheduled", cron=args.cron,
-                   parameters={"sources": args.sources, "data_dir": args.data_dir})
+    from flows.pipeline import scheduled_deployment
+
+    serve(scheduled_deployment(args.cron, args.sources, args.data_dir))
     return 0
 
 

@@ -12,9 +12,10 @@ import pyarrow as pa
 import py3langid
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.tasks import exponential_backoff
 
 import storage
-from flows import raw_zone
+from flows import raw_zone, web
 from flows.bookkeeping import INTERNAL, ExtractionRow, RejectedRow, RunRow
 from flows.reference import extractor_version, load_reference
 from flows.sources import InputError, discover, parse_timestamp, read_file
@@ -46,9 +47,9 @@ class RunSummary:
     docs: str | None = None
 
 
-@task(name="land-sources", cache_policy=NO_CACHE, retries=0)
-def land_sources(sources: list[str], data_dir: Path) -> tuple[list[str], list[str]]:
-    """Land every article of the sources once; ids in order and one-line rejections."""
+@task(name="land-files", cache_policy=NO_CACHE)
+def land_files(sources: list[str], data_dir: Path) -> tuple[list[str], list[str]]:
+    """Land every article of file and folder sources once; ids in order and one-line rejections."""
     ids, rejected = [], []
     for source in sources:
         try:
@@ -56,15 +57,60 @@ def land_sources(sources: list[str], data_dir: Path) -> tuple[list[str], list[st
         except InputError as exc:
             rejected.append(str(exc))
             continue
-        for path, name in files:
-            for item in read_file(path, name):
+        for entry in files:
+            items = [entry] if isinstance(entry, InputError) else read_file(*entry)
+            for item in items:
                 if isinstance(item, InputError):
                     rejected.append(str(item))
                     continue
                 raw_zone.land(data_dir, item)
-                if item.article_id not in ids:
-                    ids.append(item.article_id)
-    return ids, rejected
+                ids.append(item.article_id)
+    return list(dict.fromkeys(ids)), rejected
+
+
+def _transient(task, task_run, state) -> bool:
+    """Retry only what may pass next time: timeouts, dropped connections, 5xx."""
+    try:
+        state.result()
+    except web.TransientFetchError:
+        return True
+    except Exception:  # noqa: BLE001 - any other failure is final
+        return False
+    return False
+
+
+@task(name="fetch", cache_policy=NO_CACHE, retries=3, retry_delay_seconds=exponential_backoff(backoff_factor=1),
+      retry_condition_fn=_transient)
+def fetch(url: str) -> web.Page:
+    """One HTTP GET, retried with backoff on transient errors."""
+    return web.fetch(url)
+
+
+def land_urls(urls: list[str], data_dir: Path) -> tuple[list[str], list[str]]:
+    """Land the articles of feed and page URLs; items already landed are not fetched again."""
+    ids, rejected = [], []
+    known = raw_zone.landed_urls(data_dir) if urls else {}
+    for url in urls:
+        try:
+            page = fetch(url)
+            items = web.feed_items(page)
+            articles = [(None, page)] if items is None else items
+        except (InputError, web.TransientFetchError) as exc:
+            rejected.append(str(exc))
+            continue
+        for item in articles:
+            if isinstance(item, web.FeedItem) and item.url in known:
+                ids.append(known[item.url])
+                continue
+            try:
+                article = web.article_from_page(fetch(item.url), item) if isinstance(item, web.FeedItem) \
+                    else web.article_from_page(item[1])
+            except (InputError, web.TransientFetchError) as exc:
+                rejected.append(str(exc))
+                continue
+            raw_zone.land(data_dir, article)
+            ids.append(article.article_id)
+    return list(dict.fromkeys(ids)), rejected
 
 
 def _article_row(record: dict) -> ArticleRow:
@@ -219,7 +265,11 @@ def pipeline(sources: list[str] | None = None, data_dir: str = "data", since: st
     run_id, version = uuid.uuid4().hex[:16], extractor_version()
     summary = RunSummary(run_id)
     if since is None:
-        landed, summary.rejected_inputs = land_sources(sources or ["seeds/articles"], root)
+        sources = sources or ["seeds/articles"]
+        file_ids, file_rejects = land_files([s for s in sources if not web.is_url(s)], root)
+        url_ids, url_rejects = land_urls([s for s in sources if web.is_url(s)], root)
+        landed = list(dict.fromkeys(file_ids + url_ids))
+        summary.rejected_inputs = file_rejects + url_rejects
         summary.articles_read = len(landed)
         ids = _pending(root, landed, version)
     else:
@@ -256,6 +306,12 @@ def pipeline(sources: list[str] | None = None, data_dir: str = "data", since: st
     _record_run(root, summary, started, version, sources, since, until)
     _log_summary(summary)
     return summary
+
+
+def scheduled_deployment(cron: str = "0 * * * *", sources: list[str] | None = None, data_dir: str = "data"):
+    """The pipeline as a deployment that runs on a cron schedule with these sources."""
+    return pipeline.to_deployment(name="scheduled", cron=cron,
+                                  parameters={"sources": sources, "data_dir": data_dir})
 
 
 def _utc(value: str, end: bool = False) -> datetime:

@@ -50,3 +50,14 @@ def landed_ids(data_dir: Path) -> Iterator[str]:
     """Ids of every article in the raw zone."""
     for path in sorted((data_dir / "raw").glob("*/*.json")):
         yield path.stem
+
+
+def landed_urls(data_dir: Path) -> dict[str, str]:
+    """URL -> article id of every landed article that came from (or names) a URL."""
+    urls = {}
+    for article_id in landed_ids(data_dir):
+        record = json.loads(record_path(data_dir, article_id).read_text(encoding="utf-8"))
+        for url in {record.get("url"), record.get("source")}:
+            if url and str(url).startswith(("http://", "https://")):
+                urls[url] = article_id
+    return urls

@@ -156,15 +156,21 @@ def read_file(path: Path, name: str) -> list[RawArticle | InputError]:
         return [InputError(f"{name}: cannot read ({exc.strerror})")]
 
 
-def discover(source: str) -> list[tuple[Path, str]]:
-    """(path, name) of every article file under a file or folder source."""
+def discover(source: str) -> list[tuple[Path, str] | InputError]:
+    """(path, name) of every article file under a file or folder source; links that lead
+    outside the folder are rejected, never followed."""
     root = Path(source)
     if root.is_file():
         return [(root, source)]
     if not root.is_dir():
         raise InputError(f"{source}: no such file or folder")
-    found = []
+    inside = root.resolve()
+    found: list[tuple[Path, str] | InputError] = []
     for path in sorted(root.rglob("*")):
-        if path.suffix.lower() in SUFFIXES and path.is_file() and not path.name.endswith(".meta.json"):
+        if path.suffix.lower() not in SUFFIXES or path.name.endswith(".meta.json"):
+            continue
+        if path.is_symlink() and not path.resolve().is_relative_to(inside):
+            found.append(InputError(f"{path}: symbolic link pointing outside {source}"))
+        elif path.is_file():
             found.append((path, str(path)))
     return found
