@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import types
 import typing
 from datetime import date, datetime
@@ -56,10 +57,54 @@ def read_arrow(data_dir: str | Path, table: str, version: int | None = None,
     return None if dt is None else dt.to_pyarrow_table(columns=columns)
 
 
-def load_table(table: str, data_dir: str | Path = "data", version: int | None = None) -> pd.DataFrame:
-    """A published table as pandas: the latest version, or the one asked for."""
+def _run_versions(data_dir: str | Path, run_id: str | None) -> tuple[str, dict[str, int]]:
+    """(run_id, {table: version}) of a recorded run, the latest one when run_id is None."""
+    runs = DeltaTable(table_uri(data_dir, "_runs")).to_pandas()
+    if runs.empty:
+        raise LookupError(f"no run has been recorded under {data_dir}")
+    row = runs.sort_values("finished_at").iloc[-1] if run_id is None else runs[runs["run_id"] == run_id]
+    if isinstance(row, pd.DataFrame):
+        if row.empty:
+            raise LookupError(f"no run {run_id!r} under {data_dir}")
+        row = row.iloc[0]
+    return str(row["run_id"]), json.loads(row["table_versions"])
+
+
+def load_table(table: str, data_dir: str | Path = "data", version: int | None = None,
+               run_id: str | None = None, as_of: datetime | str | None = None, arrow: bool = False):
+    """A published table as pandas (Arrow with arrow=True): the latest version, a version number,
+    the version a recorded run published, or the version current at a time (as_of)."""
+    if run_id is not None:
+        version = _run_versions(data_dir, run_id)[1][table]
     dt = DeltaTable(table_uri(data_dir, table), version=version)
-    return dt.to_pandas()
+    if as_of is not None:
+        dt.load_as_version(datetime.fromisoformat(as_of) if isinstance(as_of, str) else as_of)
+    return dt.to_pyarrow_table() if arrow else dt.to_pandas()
+
+
+def load_snapshot(run_id: str | None = None, data_dir: str | Path = "data",
+                  arrow: bool = False) -> dict[str, pd.DataFrame]:
+    """Every published table exactly as one recorded run (the latest by default) left it."""
+    _, versions = _run_versions(data_dir, run_id)
+    return {table: load_table(table, data_dir, version=v, arrow=arrow) for table, v in versions.items()}
+
+
+def history(data_dir: str | Path, table: str) -> pd.DataFrame:
+    """A table's commits: version, time, operation and rows written."""
+    rows = [{"version": h["version"], "timestamp": pd.Timestamp(h["timestamp"], unit="ms", tz="UTC"),
+             "operation": h["operation"], "predicate": (h.get("operationParameters") or {}).get("predicate"),
+             "rows_added": (h.get("operationMetrics") or {}).get("num_added_rows")}
+            for h in DeltaTable(table_uri(data_dir, table)).history()]
+    return pd.DataFrame(rows).sort_values("version")
+
+
+def compact(data_dir: str | Path, table: str, retention_days: int = 30) -> tuple[int, int]:
+    """Merge small files, then delete files unreferenced for longer than the retention.
+    Returns (files compacted, files vacuumed)."""
+    dt = DeltaTable(table_uri(data_dir, table))
+    metrics = dt.optimize.compact()
+    removed = dt.vacuum(retention_hours=retention_days * 24, dry_run=False)
+    return int(metrics.get("numFilesRemoved", 0)), len(removed)
 
 
 def ensure_table(data_dir: str | Path, table: str, schema: pa.Schema) -> bool:
@@ -73,20 +118,20 @@ def ensure_table(data_dir: str | Path, table: str, schema: pa.Schema) -> bool:
 def replace_articles(data_dir: str | Path, table: str, data: pa.Table, article_ids: list[str]) -> int:
     """Replace the rows of these articles with data in one commit; the new version."""
     quoted = ", ".join("'" + a.replace("'", "''") + "'" for a in sorted(article_ids))
-    write_deltalake(table_uri(data_dir, table), data, mode="overwrite",
+    write_deltalake(table_uri(data_dir, table), data, mode="overwrite", schema_mode="merge",
                     predicate=f"article_id IN ({quoted})")
     return DeltaTable(table_uri(data_dir, table)).version()
 
 
 def overwrite(data_dir: str | Path, table: str, data: pa.Table) -> int:
     """Replace a whole table in one commit; the new version."""
-    write_deltalake(table_uri(data_dir, table), data, mode="overwrite")
+    write_deltalake(table_uri(data_dir, table), data, mode="overwrite", schema_mode="merge")
     return DeltaTable(table_uri(data_dir, table)).version()
 
 
 def append(data_dir: str | Path, table: str, data: pa.Table) -> int:
     """Append rows in one commit; the new version."""
-    write_deltalake(table_uri(data_dir, table), data, mode="append")
+    write_deltalake(table_uri(data_dir, table), data, mode="append", schema_mode="merge")
     return DeltaTable(table_uri(data_dir, table)).version()
 
 

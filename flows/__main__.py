@@ -22,7 +22,14 @@ def _parser() -> argparse.ArgumentParser:
     show = commands.add_parser("show", help="print a table")
     show.add_argument("table")
     show.add_argument("--version", type=int)
+    show.add_argument("--run", dest="run_id", metavar="RUN_ID")
     show.add_argument("--data-dir", default="data")
+    history = commands.add_parser("history", help="list runs, or the versions of one table")
+    history.add_argument("table", nargs="?")
+    history.add_argument("--data-dir", default="data")
+    compact = commands.add_parser("compact", help="compact small files and vacuum old ones")
+    compact.add_argument("--retention-days", type=int, default=30)
+    compact.add_argument("--data-dir", default="data")
     return parser
 
 
@@ -38,18 +45,52 @@ def _run(args) -> int:
     return 0
 
 
-def _show(args) -> int:
+def _print(frame) -> None:
     import pandas as pd
 
-    import storage
-
-    if storage.open_table(args.data_dir, args.table) is None:
-        print(f"error: no table {args.table!r} under {args.data_dir}/processed", file=sys.stderr)
-        return 1
-    frame = storage.load_table(args.table, args.data_dir, args.version)
     with pd.option_context("display.max_rows", 200, "display.max_columns", 20,
                            "display.width", 200, "display.max_colwidth", 40):
-        print(frame.drop(columns=["evidence"], errors="ignore").to_string(index=False))
+        print(frame.to_string(index=False) if len(frame) else "(no rows)")
+
+
+def _require(data_dir: str, table: str) -> None:
+    import storage
+
+    if storage.open_table(data_dir, table) is None:
+        raise LookupError(f"no table {table!r} under {data_dir}/processed")
+
+
+def _show(args) -> int:
+    import storage
+
+    _require(args.data_dir, args.table)
+    frame = storage.load_table(args.table, args.data_dir, version=args.version, run_id=args.run_id)
+    _print(frame.drop(columns=["evidence"], errors="ignore"))
+    return 0
+
+
+def _history(args) -> int:
+    import storage
+
+    if args.table:
+        _require(args.data_dir, args.table)
+        _print(storage.history(args.data_dir, args.table))
+        return 0
+    _require(args.data_dir, "_runs")
+    runs = storage.load_table("_runs", args.data_dir).sort_values("started_at")
+    _print(runs[["run_id", "started_at", "command", "extractor_version", "n_articles_read",
+                 "n_articles_extracted", "n_inputs_rejected", "n_rows_rejected"]])
+    return 0
+
+
+def _compact(args) -> int:
+    import storage
+    from transforms.rows import TABLES
+
+    for table in (*TABLES, "_runs", "_extractions", "_rejected"):
+        if storage.open_table(args.data_dir, table) is not None:
+            merged, vacuumed = storage.compact(args.data_dir, table, args.retention_days)
+            print(f"{table}: {merged} files compacted, {vacuumed} files vacuumed")
     return 0
 
 
@@ -66,8 +107,10 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit status."""
     args = _parser().parse_args(argv)
     try:
-        return {"run": _run, "backfill": _run, "serve": _serve, "show": _show}[args.command](args)
-    except (ValueError, OSError) as exc:
+        commands = {"run": _run, "backfill": _run, "serve": _serve, "show": _show,
+                    "history": _history, "compact": _compact}
+        return commands[args.command](args)
+    except (ValueError, OSError, LookupError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
 

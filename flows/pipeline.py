@@ -11,11 +11,13 @@ import pandas as pd
 import pyarrow as pa
 import py3langid
 from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.tasks import exponential_backoff
 
 import storage
 from flows import raw_zone, web
+from flows.lock import publish_lock
 from flows.bookkeeping import INTERNAL, ExtractionRow, RejectedRow, RunRow
 from flows.reference import extractor_version, load_reference
 from flows.sources import InputError, discover, parse_timestamp, read_file
@@ -202,20 +204,24 @@ def publish(data_dir: Path, frames: dict[str, pd.DataFrame], ids: list[str], run
         companies = _to_table(frames["companies"], "companies")
         if not storage.read_arrow(data_dir, "companies").equals(companies):
             storage.overwrite(data_dir, "companies", companies)
-        marks = [ExtractionRow(article_id=a, extractor_version=version, run_id=run_id) for a in ids]
-        storage.replace_articles(data_dir, "_extractions", storage.to_arrow(marks, ExtractionRow), ids)
     if rejected:
         storage.append(data_dir, "_rejected", storage.to_arrow(rejected, RejectedRow))
+    if ids:
+        marks = [ExtractionRow(article_id=a, extractor_version=version, run_id=run_id) for a in ids]
+        storage.replace_articles(data_dir, "_extractions", storage.to_arrow(marks, ExtractionRow), ids)
     return {table: storage.version_of(data_dir, table) for table in TABLES}
 
 
 def _pending(data_dir: Path, ids: list[str], version: str) -> list[str]:
-    """Articles not yet extracted by this extractor version."""
-    done = storage.read_arrow(data_dir, "_extractions", columns=["article_id", "extractor_version"])
-    if done is None:
+    """Articles not yet extracted by this extractor version in a run that completed
+    (a run killed before its manifest row left work for this one)."""
+    done = storage.read_arrow(data_dir, "_extractions")
+    runs = storage.read_arrow(data_dir, "_runs", columns=["run_id"])
+    if done is None or runs is None:
         return ids
     frame = done.to_pandas()
-    current = set(frame.loc[frame["extractor_version"] == version, "article_id"])
+    complete = frame["run_id"].isin(set(runs.column("run_id").to_pylist()))
+    current = set(frame.loc[complete & (frame["extractor_version"] == version), "article_id"])
     return [a for a in ids if a not in current]
 
 
@@ -264,6 +270,7 @@ def pipeline(sources: list[str] | None = None, data_dir: str = "data", since: st
     root = Path(data_dir)
     run_id, version = uuid.uuid4().hex[:16], extractor_version()
     summary = RunSummary(run_id)
+    logger = get_run_logger()
     if since is None:
         sources = sources or ["seeds/articles"]
         file_ids, file_rejects = land_files([s for s in sources if not web.is_url(s)], root)
@@ -271,16 +278,29 @@ def pipeline(sources: list[str] | None = None, data_dir: str = "data", since: st
         landed = list(dict.fromkeys(file_ids + url_ids))
         summary.rejected_inputs = file_rejects + url_rejects
         summary.articles_read = len(landed)
-        ids = _pending(root, landed, version)
-    else:
-        ids = _in_range(root, _utc(since), _utc(until, end=True) if until else None)
-        summary.articles_read = len(ids)
+    with publish_lock(root, on_wait=logger.warning):
+        if since is None:
+            ids = _pending(root, landed, version)
+        else:
+            ids = _in_range(root, _utc(since), _utc(until, end=True) if until else None)
+            summary.articles_read = len(ids)
+        _extract_validate_publish(root, ids, summary, started, version, sources, since, until)
+    _log_summary(summary)
+    _report(summary)
+    return summary
+
+
+def _extract_validate_publish(root: Path, ids: list[str], summary: RunSummary, started: datetime,
+                              version: str, sources, since, until) -> None:
+    """The part of a run that must not interleave with another run on the same data dir."""
+    run_id = summary.run_id
     if not ids:  # nothing new: no table version, but the run is still recorded
         _ensure_tables(root)
+        if summary.rejected_inputs:
+            storage.append(root, "_rejected", storage.to_arrow(_input_rejections(summary), RejectedRow))
         summary.versions = {t: storage.version_of(root, t) for t in TABLES}
         _record_run(root, summary, started, version, sources, since, until)
-        _log_summary(summary)
-        return summary
+        return
     refs = load_reference()
     rows: dict[str, list] = {name: [] for name in ("articles", *FACT_TABLES)}
     for start in range(0, len(ids), BATCH_SIZE):
@@ -294,18 +314,33 @@ def pipeline(sources: list[str] | None = None, data_dir: str = "data", since: st
     if blocked:
         summary.blocked = f"validation failed, nothing published ({blocked[0]})"
         summary.versions = {t: storage.version_of(root, t) for t in TABLES}
-        _log_summary(summary)
-        return summary
+        return
     rejected = _reject_rows(frames, outcomes, run_id)
-    rejected += [RejectedRow(run_id=run_id, table="input", row=r.split(":")[0], expectation=None, reason=r)
-                 for r in summary.rejected_inputs]
+    rejected += _input_rejections(summary)
     summary.articles_extracted = len(ids)
     summary.rows = {t: len(f) for t, f in frames.items()}
     summary.rejected_rows = sum(1 for r in rejected if r.table != "input")
     summary.versions = publish(root, frames, ids, run_id, version, rejected)
     _record_run(root, summary, started, version, sources, since, until)
-    _log_summary(summary)
-    return summary
+
+
+def _input_rejections(summary: RunSummary) -> list[RejectedRow]:
+    """Rejected inputs as rows of processed/_rejected ("NAME: reason")."""
+    return [RejectedRow(run_id=summary.run_id, table="input", row=reason.split(": ", 1)[0],
+                        expectation=None, reason=reason) for reason in summary.rejected_inputs]
+
+
+def _report(summary: RunSummary) -> None:
+    """A Prefect artifact per run: rows per table, rejected rows and inputs, validation outcome."""
+    lines = [f"## Run {summary.run_id}", "",
+             f"Validation: **{'blocked: ' + summary.blocked if summary.blocked else 'passed'}**", "",
+             "| table | rows written | version |", "| --- | --- | --- |"]
+    lines += [f"| {t} | {summary.rows.get(t, 0)} | {summary.versions.get(t)} |" for t in TABLES]
+    lines += ["", f"Rows rejected by validation: {summary.rejected_rows}",
+              f"Inputs rejected: {len(summary.rejected_inputs)}"]
+    lines += [f"- {reason}" for reason in summary.rejected_inputs]
+    create_markdown_artifact(markdown="\n".join(lines), key="run-summary",
+                             description="Rows, rejections and validation of one pipeline run")
 
 
 def scheduled_deployment(cron: str = "0 * * * *", sources: list[str] | None = None, data_dir: str = "data"):

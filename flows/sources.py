@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -15,7 +16,11 @@ from dateutil import parser as dateparser
 from transforms.text import article_id, normalise_text
 
 SUFFIXES = (".txt", ".md", ".html", ".htm", ".json", ".jsonl")
-MAX_BYTES = 10 * 1024 * 1024
+
+
+def max_bytes() -> int:
+    """The size limit of one input: AI_RACE_MAX_INPUT_BYTES, default 10 MB."""
+    return int(os.environ.get("AI_RACE_MAX_INPUT_BYTES", 10 * 1024 * 1024))
 
 
 class InputError(Exception):
@@ -66,8 +71,8 @@ def decode(data: bytes, name: str) -> str:
     """Bytes as text: UTF-8 (BOM allowed), else a detected charset; binary is rejected."""
     if not data.strip():
         raise InputError(f"{name}: empty file")
-    if len(data) > MAX_BYTES:
-        raise InputError(f"{name}: {len(data)} bytes is over the {MAX_BYTES}-byte limit")
+    if len(data) > max_bytes():
+        raise InputError(f"{name}: {len(data)} bytes is over the {max_bytes()}-byte limit")
     if b"\x00" in data[:8192]:
         raise InputError(f"{name}: binary file, not text")
     try:
@@ -145,8 +150,8 @@ def read_file(path: Path, name: str) -> list[RawArticle | InputError]:
     """Articles in one file (a .jsonl may hold several, some of them bad)."""
     try:
         size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise InputError(f"{name}: {size} bytes is over the {MAX_BYTES}-byte limit")
+        if size > max_bytes():
+            raise InputError(f"{name}: {size} bytes is over the {max_bytes()}-byte limit")
         text = decode(path.read_bytes(), name)
         sidecar = _sidecar(path) if path.suffix.lower() == ".txt" else None
         return list(parse_document(name, path.suffix.lower(), text, sidecar))

@@ -7,7 +7,7 @@ from urllib.parse import urljoin, urlsplit
 import feedparser
 import httpx
 
-from flows.sources import MAX_BYTES, InputError, RawArticle, parse_html
+from flows.sources import InputError, RawArticle, max_bytes, parse_html
 
 USER_AGENT = "ai-race-tables/0.1 (news-to-tables pipeline; python-httpx)"
 TIMEOUT = httpx.Timeout(10.0, connect=5.0)
@@ -79,8 +79,8 @@ def _read_capped(url: str, response: httpx.Response) -> bytes:
     chunks, size = [], 0
     for chunk in response.iter_bytes():
         size += len(chunk)
-        if size > MAX_BYTES:
-            raise InputError(f"{url}: response over the {MAX_BYTES}-byte limit")
+        if size > max_bytes():
+            raise InputError(f"{url}: response over the {max_bytes()}-byte limit")
         chunks.append(chunk)
     return b"".join(chunks)
 

@@ -1,0 +1,120 @@
+"""Validation: broken rows are rejected with their reason, broken tables block the publish."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import storage
+from flows.validation import SUITES, validate_tables
+from transforms.rows import TABLES, FundingRow
+
+
+def _funding(**overrides) -> FundingRow:
+    base = dict(article_id="0123456789abcdef", evidence="X raised $1bn.", char_start=0, char_end=14,
+                extractor_version="v", run_id="r", funding_id="00000000000000a1", company="X",
+                companies=["X"], event_type="equity_round", status="completed", round=None, amount=1e9,
+                currency="USD", amount_usd=1e9, amount_qualifier="exact", is_aggregate=False,
+                investors=[], valuation_usd=None, event_date=None)
+    return FundingRow(**{**base, **overrides})
+
+
+def _frame(rows) -> pd.DataFrame:
+    return storage.to_arrow(rows, FundingRow).to_pandas()
+
+
+@pytest.fixture(scope="module")
+def outcomes(tmp_path_factory):
+    """One validation pass over deliberately broken frames."""
+    good = _funding()
+    frames = {
+        "funding": _frame([good, _funding(funding_id="00000000000000a2", amount=-5.0),
+                           _funding(funding_id="00000000000000a3", currency="XYZ")]),
+    }
+    duplicate = _frame([good, good])
+    missing = _frame([good]).drop(columns=["currency"])
+    validation_dir = tmp_path_factory.mktemp("validation")
+    result = validate_tables(frames, validation_dir)
+    result["duplicate"] = validate_tables({"funding": duplicate}, validation_dir)["funding"]
+    result["missing"] = validate_tables({"funding": missing}, validation_dir)["funding"]
+    result["dir"] = validation_dir
+    return result
+
+
+def test_negative_amount_and_unknown_currency_are_rejected_rows(outcomes):
+    outcome = outcomes["funding"]
+    assert not outcome.blocked
+    assert set(outcome.rejected) == {1, 2}
+    assert any("column='amount'" in r and "min_value=0" in r for r in outcome.rejected[1])
+    assert any("column='currency'" in r and "in_set" in r for r in outcome.rejected[2])
+
+
+def test_duplicate_key_blocks_the_publish(outcomes):
+    assert outcomes["duplicate"].blocked
+    assert any("expect_column_values_to_be_unique" in c and "funding_id" in c for c in outcomes["duplicate"].critical)
+
+
+def test_missing_column_blocks_the_publish(outcomes):
+    assert outcomes["missing"].blocked
+    assert any("expect_table_columns_to_match_set" in c for c in outcomes["missing"].critical)
+
+
+def test_data_docs_link_the_validated_tables(outcomes):
+    index = Path(outcomes["dir"]) / "docs" / "index.html"
+    assert "funding" in index.read_text()
+
+
+def _columns_with_expectations(suite: dict) -> set[str]:
+    columns = set()
+    for expectation in suite["expectations"]:
+        kwargs = expectation["kwargs"]
+        columns.update(c for c in (kwargs.get("column"), kwargs.get("column_A"), kwargs.get("column_B")) if c)
+        columns.update(kwargs.get("column_list") or [])
+    return columns
+
+
+@pytest.mark.parametrize("table", list(TABLES))
+def test_every_column_has_an_expectation(table):
+    suite = json.loads((SUITES / f"{table}.json").read_text())
+    assert set(storage.arrow_schema(TABLES[table][0]).names) <= _columns_with_expectations(suite)
+
+
+def test_broken_rows_never_reach_the_tables_and_a_blocked_run_keeps_the_old_version(
+        prefect_server, tmp_path, monkeypatch):
+    from flows import pipeline as flow_module
+
+    flow_module.pipeline(sources=["seeds/articles"], data_dir=str(tmp_path))
+    versions = {t: storage.version_of(tmp_path, t) for t in TABLES}
+    real_extract = flow_module.extract_batch.fn
+
+    def broken(ids, data_dir, refs, run_id, version):
+        rows = real_extract(ids, data_dir, refs, run_id, version)
+        rows["funding"] = [_funding(article_id=ids[0], run_id=run_id, funding_id="bad0000000000001", amount=-1.0),
+                           _funding(article_id=ids[0], run_id=run_id, funding_id="00000000000000c1")]
+        return rows
+
+    monkeypatch.setattr(flow_module, "extract_batch", flow_module.extract_batch.with_options(name="broken"))
+    monkeypatch.setattr(flow_module.extract_batch, "fn", broken)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Lumora Robotics Inc raised $5 million in a seed round, it said.\n")
+    summary = flow_module.pipeline(sources=[str(folder)], data_dir=str(tmp_path))
+    assert summary.blocked is None and summary.rejected_rows == 1
+    funding = storage.load_table("funding", tmp_path)
+    assert "bad0000000000001" not in set(funding["funding_id"])
+    rejected = storage.load_table("_rejected", tmp_path)
+    assert rejected.loc[rejected["table"] == "funding", "row"].str.contains("bad0000000000001").all()
+
+    def duplicated(ids, data_dir, refs, run_id, version):
+        rows = real_extract(ids, data_dir, refs, run_id, version)
+        rows["funding"] = [_funding(article_id=ids[0], run_id=run_id)] * 2
+        return rows
+
+    monkeypatch.setattr(flow_module.extract_batch, "fn", duplicated)
+    (folder / "b.txt").write_text("Another article entirely, about Nvidia.\n")
+    versions = {t: storage.version_of(tmp_path, t) for t in TABLES}
+    blocked = flow_module.pipeline(sources=[str(folder)], data_dir=str(tmp_path))
+    assert blocked.blocked and "funding" in blocked.blocked
+    assert {t: storage.version_of(tmp_path, t) for t in TABLES} == versions
