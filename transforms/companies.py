@@ -12,7 +12,7 @@ _TOKEN = r"(?:[A-Z][\w'’-]*(?:\.[\w-]+)*|[a-z]{1,3}[A-Z][\w-]*|\d+[A-Z][\w-]*)
 NAME = rf"{_TOKEN}(?:\s(?:&\s|of\s)?{_TOKEN}){{0,5}}"
 # Last words that mark a business name ("Halcyon Street Partners", "X Inc").
 ORG_HEADS = (
-    "Inc|Inc.|Ltd|Ltd.|Co.|Corp|Corp.|Corporation|Company|Group|Holdings|Holding|LLC|PLC|plc|"
+    "Inc|Inc.|Ltd|Ltd.|Co|Co.|Corp|Corp.|Corporation|Company|Group|Holdings|Holding|LLC|PLC|plc|"
     "JSC|AG|SE|NV|Limited|Partners|Capital|Securities|Investments|Management|Ventures|"
     "Technologies|Technology|Advisors|Advisers|Advisory|Research|Insight|Labs|Systems|"
     "Semiconductor|Electronics|Networks|Data Centers|Platforms|Intelligence|Robotics|"
