@@ -16,6 +16,7 @@ from dateutil import parser as dateparser
 from transforms.text import article_id, normalise_text
 
 SUFFIXES = (".txt", ".md", ".html", ".htm", ".json", ".jsonl")
+MIN_BODY_WORDS = 20  # less than this left after boilerplate removal is a menu, not an article
 
 
 def max_bytes() -> int:
@@ -107,7 +108,7 @@ def parse_html(name: str, html: str, url: str | None = None) -> RawArticle:
     """The main text and metadata of a web page; boilerplate is dropped."""
     doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False,
                                       include_tables=False, favor_precision=True)
-    if doc is None or not (doc.text or "").strip():
+    if doc is None or len((doc.text or "").split()) < MIN_BODY_WORDS:
         raise InputError(f"{name}: no article body found in the HTML")
     return RawArticle.build(name, doc.text, {"title": doc.title, "published_at": doc.date,
                                              "url": url or doc.url})
