@@ -10,11 +10,15 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="ingest, extract, validate and publish")
     run.add_argument("--source", action="append", dest="sources", metavar="PATH_OR_URL")
-    run.add_argument("--data-dir", default="data")
     backfill = commands.add_parser("backfill", help="re-extract landed articles in a date range")
     backfill.add_argument("--since", required=True)
     backfill.add_argument("--until")
-    backfill.add_argument("--data-dir", default="data")
+    for command in (run, backfill):
+        command.add_argument("--data-dir", default="data")
+        command.add_argument("--workers", type=_workers, default=1,
+                             help="extraction processes: a number or 'auto' (one per core); default 1")
+        command.add_argument("--dask-address", help="run extraction on this Dask scheduler (tcp://host:8786)")
+        command.add_argument("--batch-size", type=int, default=50, help="articles per extraction task")
     serve = commands.add_parser("serve", help="serve the flow as a scheduled Prefect deployment")
     serve.add_argument("--cron", default="0 * * * *")
     serve.add_argument("--source", action="append", dest="sources", metavar="PATH_OR_URL")
@@ -33,12 +37,19 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _run(args) -> int:
-    from flows.pipeline import pipeline
+def _workers(value: str) -> int:
+    from flows.pipeline import cpu_count
 
-    since = getattr(args, "since", None)
-    summary = pipeline(sources=getattr(args, "sources", None), data_dir=args.data_dir,
-                       since=since, until=getattr(args, "until", None))
+    return cpu_count() if value == "auto" else int(value)
+
+
+def _run(args) -> int:
+    from flows.pipeline import with_workers
+
+    flow = with_workers(args.workers, args.dask_address)
+    summary = flow(sources=getattr(args, "sources", None), data_dir=args.data_dir,
+                   since=getattr(args, "since", None), until=getattr(args, "until", None),
+                   batch_size=args.batch_size)
     if summary.blocked:
         print(f"error: {summary.blocked}", file=sys.stderr)
         return 1

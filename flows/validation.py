@@ -78,17 +78,21 @@ def _outcome(table: str, frame: pd.DataFrame, results) -> TableOutcome:
     return outcome
 
 
-def validate_tables(frames: dict[str, pd.DataFrame], validation_dir: Path) -> dict[str, TableOutcome]:
-    """Run every table's suite once over its frame, store results and rebuild Data Docs."""
-    gx = _quiet_gx()
-    context = _context(gx, validation_dir)
-    source = context.data_sources.add_or_update_pandas("published_tables")
-    outcomes = {}
-    for table, frame in frames.items():
+class Validator:
+    """Validates one table at a time against its suite; Data Docs are rebuilt once at the end."""
+
+    def __init__(self, validation_dir: Path):
+        self.gx = _quiet_gx()
+        self.context = _context(self.gx, validation_dir)
+        self.source = self.context.data_sources.add_or_update_pandas("published_tables")
+
+    def validate(self, table: str, frame: pd.DataFrame) -> TableOutcome:
+        """Run the table's suite once over the frame; store the result."""
+        gx, context = self.gx, self.context
         suite = context.suites.add_or_update(
             gx.ExpectationSuite(**json.loads((SUITES / f"{table}.json").read_text())))
-        asset = source.get_asset(table) if table in source.get_asset_names() else \
-            source.add_dataframe_asset(table)
+        asset = self.source.get_asset(table) if table in self.source.get_asset_names() else \
+            self.source.add_dataframe_asset(table)
         batch = (asset.get_batch_definition("whole") if "whole" in [b.name for b in asset.batch_definitions]
                  else asset.add_batch_definition_whole_dataframe("whole"))
         definition = context.validation_definitions.add_or_update(
@@ -97,9 +101,18 @@ def validate_tables(frames: dict[str, pd.DataFrame], validation_dir: Path) -> di
             name=f"publish-{table}", validation_definitions=[definition],
             result_format={"result_format": "COMPLETE"}))
         run = checkpoint.run(batch_parameters={"dataframe": frame.reset_index(drop=True)})
-        results = next(iter(run.run_results.values())).results
-        outcomes[table] = _outcome(table, frame, results)
-    context.build_data_docs()
+        return _outcome(table, frame, next(iter(run.run_results.values())).results)
+
+    def build_docs(self) -> None:
+        """Rebuild the Data Docs site from every stored result."""
+        self.context.build_data_docs()
+
+
+def validate_tables(frames: dict[str, pd.DataFrame], validation_dir: Path) -> dict[str, TableOutcome]:
+    """Validate several tables and rebuild Data Docs."""
+    validator = Validator(validation_dir)
+    outcomes = {table: validator.validate(table, frame) for table, frame in frames.items()}
+    validator.build_docs()
     return outcomes
 
 

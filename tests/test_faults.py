@@ -18,7 +18,7 @@ CHILD = """
 import json, os, signal, sys
 sys.path.insert(0, {root!r})
 import storage
-from flows import pipeline as flow, raw_zone
+from flows import extraction, pipeline as flow, raw_zone
 
 mode, data_dir, *sources = sys.argv[1:]
 def die(*args, **kwargs):
@@ -34,13 +34,13 @@ def after(function, count):
 if mode == "landing":
     raw_zone.land = after(raw_zone.land, 1)
 elif mode == "extracting":
-    flow.extract_article = die
+    extraction.extract_article = die
 elif mode == "publishing":
     storage.replace_articles = after(storage.replace_articles, 3)
 elif mode == "manifest":
     real_append = storage.append
     storage.append = lambda d, table, data: die() if table == "_runs" else real_append(d, table, data)
-summary = flow.pipeline(sources=sources, data_dir=data_dir)
+summary = flow.pipeline(sources=sources, data_dir=data_dir, batch_size=2)
 print(json.dumps({{"extracted": summary.articles_extracted, "blocked": summary.blocked}}))
 """
 

@@ -83,38 +83,38 @@ def test_every_column_has_an_expectation(table):
 
 def test_broken_rows_never_reach_the_tables_and_a_blocked_run_keeps_the_old_version(
         prefect_server, tmp_path, monkeypatch):
-    from flows import pipeline as flow_module
+    from flows import extraction
+    from flows.pipeline import pipeline
 
-    flow_module.pipeline(sources=["seeds/articles"], data_dir=str(tmp_path))
-    versions = {t: storage.version_of(tmp_path, t) for t in TABLES}
-    real_extract = flow_module.extract_batch.fn
+    pipeline(sources=["seeds/articles"], data_dir=str(tmp_path))
+    real_extract = extraction.extract_rows
 
-    def broken(ids, data_dir, refs, run_id, version):
-        rows = real_extract(ids, data_dir, refs, run_id, version)
+    def broken(ids, data_dir, run_id, version):
+        rows = real_extract(ids, data_dir, run_id, version)
         rows["funding"] = [_funding(article_id=ids[0], run_id=run_id, funding_id="bad0000000000001", amount=-1.0),
                            _funding(article_id=ids[0], run_id=run_id, funding_id="00000000000000c1")]
         return rows
 
-    monkeypatch.setattr(flow_module, "extract_batch", flow_module.extract_batch.with_options(name="broken"))
-    monkeypatch.setattr(flow_module.extract_batch, "fn", broken)
+    monkeypatch.setattr(extraction, "extract_rows", broken)
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "a.txt").write_text("Lumora Robotics Inc raised $5 million in a seed round, it said.\n")
-    summary = flow_module.pipeline(sources=[str(folder)], data_dir=str(tmp_path))
+    summary = pipeline(sources=[str(folder)], data_dir=str(tmp_path))
     assert summary.blocked is None and summary.rejected_rows == 1
     funding = storage.load_table("funding", tmp_path)
     assert "bad0000000000001" not in set(funding["funding_id"])
+    assert "00000000000000c1" in set(funding["funding_id"])
     rejected = storage.load_table("_rejected", tmp_path)
     assert rejected.loc[rejected["table"] == "funding", "row"].str.contains("bad0000000000001").all()
 
-    def duplicated(ids, data_dir, refs, run_id, version):
-        rows = real_extract(ids, data_dir, refs, run_id, version)
+    def duplicated(ids, data_dir, run_id, version):
+        rows = real_extract(ids, data_dir, run_id, version)
         rows["funding"] = [_funding(article_id=ids[0], run_id=run_id)] * 2
         return rows
 
-    monkeypatch.setattr(flow_module.extract_batch, "fn", duplicated)
+    monkeypatch.setattr(extraction, "extract_rows", duplicated)
     (folder / "b.txt").write_text("Another article entirely, about Nvidia.\n")
     versions = {t: storage.version_of(tmp_path, t) for t in TABLES}
-    blocked = flow_module.pipeline(sources=[str(folder)], data_dir=str(tmp_path))
+    blocked = pipeline(sources=[str(folder)], data_dir=str(tmp_path))
     assert blocked.blocked and "funding" in blocked.blocked
     assert {t: storage.version_of(tmp_path, t) for t in TABLES} == versions

@@ -95,9 +95,9 @@ def quick_retries(monkeypatch):
     """No backoff waits and a short timeout, so the tests do not wait on the clock."""
     import httpx
 
-    from flows import pipeline, web
+    from flows import landing, web
 
-    monkeypatch.setattr(pipeline, "fetch", pipeline.fetch.with_options(retry_delay_seconds=0))
+    monkeypatch.setattr(landing, "fetch", landing.fetch.with_options(retry_delay_seconds=0))
     monkeypatch.setattr(web, "TIMEOUT", httpx.Timeout(0.5))
     monkeypatch.setattr(web.fetch, "__defaults__", (httpx.Timeout(0.5),))
 

@@ -1,0 +1,69 @@
+"""Extraction tasks: batches of landed articles in, staged Parquet rows out."""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import py3langid
+import pyarrow as pa
+import pyarrow.parquet as pq
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+import storage
+from flows import raw_zone
+from flows.reference import load_reference
+from transforms.extract import ArticleText, ReferenceData, extract_article
+from transforms.rows import FACT_TABLES, TABLES, ArticleRow
+from transforms.text import count_words
+
+STAGED = ("articles", *FACT_TABLES)
+
+
+@lru_cache(maxsize=1)
+def reference() -> ReferenceData:
+    """Reference data, loaded once per process (each Dask worker loads its own)."""
+    return load_reference()
+
+
+def article_row(record: dict) -> ArticleRow:
+    """The articles-table row of a landed record."""
+    text = record["text"]
+    return ArticleRow(article_id=record["article_id"], source=record["source"], title=record["title"],
+                      published_at=record["published_at"], ingested_at=record["fetched_at"],
+                      n_chars=len(text), n_words=count_words(text),
+                      language=py3langid.classify(text[:2000])[0])
+
+
+def extract_rows(ids: list[str], data_dir: Path, run_id: str, version: str) -> dict[str, list]:
+    """Rows of every staged table for some landed articles."""
+    out: dict[str, list] = {name: [] for name in STAGED}
+    for article_id in ids:
+        record = raw_zone.read_record(data_dir, article_id)
+        out["articles"].append(article_row(record))
+        rows = extract_article(ArticleText(article_id, record["text"], record["published_at"]), reference(),
+                               run_id=run_id, extractor_version=version)
+        for table in FACT_TABLES:
+            out[table].extend(getattr(rows, table))
+    return out
+
+
+@task(name="extract-batch", cache_policy=NO_CACHE)
+def extract_batch(ids: list[str], data_dir: Path, staging: Path, batch: int, run_id: str,
+                  version: str) -> dict[str, int]:
+    """Extract a batch and stage its rows as one Parquet file per table; rows per table."""
+    rows = extract_rows(ids, data_dir, run_id, version)
+    for table, items in rows.items():
+        folder = staging / table
+        folder.mkdir(parents=True, exist_ok=True)
+        pq.write_table(storage.to_arrow(items, TABLES[table][0]), folder / f"batch-{batch:06d}.parquet")
+    return {table: len(items) for table, items in rows.items()}
+
+
+def staged(staging: Path, table: str) -> pa.Table:
+    """Every staged row of a table (an empty table with the right columns when none)."""
+    schema = storage.arrow_schema(TABLES[table][0])
+    files = sorted((staging / table).glob("*.parquet"))
+    if not files:
+        return schema.empty_table()
+    return pa.concat_tables([pq.read_table(f, schema=schema) for f in files])
