@@ -8,6 +8,7 @@ from pathlib import Path
 import transforms
 from transforms.extract import ReferenceData
 from transforms.gazetteer import Gazetteer
+from transforms.money import every_year
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -21,7 +22,7 @@ def _rows(name: str) -> list[dict]:
 def load_reference() -> ReferenceData:
     """The gazetteer and currency rates shipped in seeds/."""
     rates = {(r["currency"], int(r["year"])): float(r["units_per_usd"]) for r in _rows("currency_rates.csv")}
-    return ReferenceData(Gazetteer.from_rows(_rows("companies.csv")), rates)
+    return ReferenceData(Gazetteer.from_rows(_rows("companies.csv")), every_year(rates))
 
 
 def extractor_version() -> str:

@@ -107,8 +107,22 @@ def to_usd(amount: float | None, currency: str | None, year: int | None,
         return None
     if currency == "USD":
         return amount
-    years = sorted(y for (c, y) in rates if c == currency)
+    if (currency, year) in rates:
+        return amount / rates[(currency, year)]
+    years = [y for (c, y) in rates if c == currency]
     if not years:
         return None
-    use = min(years, key=lambda y: (abs(y - year), -y)) if year else years[-1]
-    return amount / rates[(currency, use)]
+    return amount / amount_per_usd(currency, year or max(years), rates)
+
+
+def every_year(rates: dict[tuple[str, int], float], first: int = 1990, last: int = 2100) -> dict[tuple[str, int], float]:
+    """Rates for every year of a range, each from the nearest year listed, so lookups are exact."""
+    currencies = {c for c, _ in rates}
+    return {(c, y): rates[(c, y)] if (c, y) in rates else amount_per_usd(c, y, rates)
+            for c in currencies for y in range(first, last + 1)}
+
+
+def amount_per_usd(currency: str, year: int, rates: dict[tuple[str, int], float]) -> float:
+    """Units of a currency per USD in a year: the listed year nearest to it (the later on a tie)."""
+    years = [y for (c, y) in rates if c == currency]
+    return rates[(currency, min(years, key=lambda y: (abs(y - year), -y)))]

@@ -1,0 +1,126 @@
+"""`make bench`: throughput of the real flow on a generated corpus. A benchmark, never a test.
+
+BENCH_N articles (default 2000) are generated from a fixed seed out of sentence templates, then
+the flow runs over them on every core, and the same transforms run in a plain Python loop.
+"""
+from __future__ import annotations
+
+import os
+import random
+import resource
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+T0 = time.perf_counter()
+
+from flows.pipeline import cpu_count, with_workers  # noqa: E402 - import cost is measured
+from flows.reference import load_reference  # noqa: E402
+from flows.sources import discover, read_file  # noqa: E402
+from transforms.extract import ArticleText, extract_article  # noqa: E402
+
+IMPORT_SECONDS = time.perf_counter() - T0
+KNOWN = ["Nvidia", "Alibaba Group", "Tencent Holdings", "Microsoft", "Zhipu AI", "MiniMax", "Baidu", "SoftBank Group",
+         "OpenAI", "Anthropic", "CATL", "Constellation Energy", "Sequoia Capital", "Meituan", "Amazon", "Google"]
+PREFIXES = ["Lumora", "Qilin", "Arden", "Huaxin", "Brightpath", "Xinghe", "Solace", "Tianyu", "Northwind", "Kestrel"]
+SUFFIXES = ["Robotics Inc", "Compute Ltd", "Semiconductor", "AI Technology", "Energy Co", "Capital Partners"]
+PEOPLE = ["Li Wei", "Zhang Min", "Sarah Cole", "David Park", "Wang Fang", "Maria Lopez", "Chen Jie", "Tom Reed"]
+ROLES = ["chief executive", "founder and chief executive", "chief financial officer", "head of research"]
+PLACES = ["Shanghai", "Beijing", "Shenzhen", "Hangzhou", "Singapore", "San Francisco", "London", "Tokyo"]
+REGIONS = ["US", "China", "the European Union", "Japan", "India", "global"]
+TEMPLATES = [
+    "{place}-based start-up {new} raised {money} in a Series {round} round led by {known}, the company said on {day}.",
+    "{known} agreed to invest up to {money} in {new}, people familiar with the matter said.",
+    "{new} raised {money} in its initial public offering in Hong Kong, pricing the deal at the top of its range.",
+    "\"Demand is real,\" said {person}, {role} of {known}, adding that the market remained tight.",
+    "{region} data centre electricity demand is expected to reach {twh} TWh by {year}, analysts estimate.",
+    "Installed solar capacity rose {pct}% to about {gw} GW in {past}, according to official data.",
+    "{known} plans to spend about {money} on capital projects this year, up from {money2} a year earlier.",
+    "The probability of a breakthrough over the next three to five years is below {pct}%, {person} said.",
+    "Shares of {new} rose {pct}% on their first day of trade, giving the company a market value of {money2}.",
+    "Analysts said the sector would keep consolidating as costs rise and customers demand more computing power.",
+    "Regulators in {place} have sped up approvals for chip and AI issuers over the past year.",
+    "{region} wind capacity grew {pct}% to {gw} GW at the end of {past}, while coal plants added {gw2} GW.",
+]
+
+
+def _money(rng: random.Random) -> str:
+    return rng.choice(["${} billion", "US${} million", "HK${} billion", "{} billion yuan", "€{} million"]).format(
+        rng.choice([1.2, 2, 3.5, 4.8, 5, 8, 10, 15, 20, 40, 120, 300, 650]))
+
+
+def _sentence(rng: random.Random) -> str:
+    return rng.choice(TEMPLATES).format(
+        place=rng.choice(PLACES), new=f"{rng.choice(PREFIXES)} {rng.choice(SUFFIXES)}", known=rng.choice(KNOWN),
+        money=_money(rng), money2=_money(rng), round=rng.choice("ABCDE"), day=rng.choice(["Monday", "Friday"]),
+        person=rng.choice(PEOPLE), role=rng.choice(ROLES), region=rng.choice(REGIONS),
+        twh=rng.randint(100, 1200), year=rng.randint(2027, 2035), pct=rng.randint(2, 95),
+        gw=rng.randint(10, 1500), gw2=rng.randint(1, 90), past=rng.randint(2019, 2025))
+
+
+def generate(folder: Path, n: int, seed: int = 7) -> int:
+    """Write n articles of 2,000-6,000 characters; total characters."""
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    total = 0
+    for i in range(n):
+        target, paragraphs = rng.randint(2000, 6000), []
+        while sum(len(p) for p in paragraphs) < target:
+            paragraphs.append(" ".join(_sentence(rng) for _ in range(rng.randint(2, 5))))
+        text = f"Story {i}: " + "\n\n".join(paragraphs) + "\n"
+        (folder / f"article-{i:06d}.txt").write_text(text, encoding="utf-8")
+        total += len(text)
+    return total
+
+
+def _plain_loop(folder: Path) -> float:
+    """The same reading and extraction in a plain loop: no Prefect, no Delta, no validation."""
+    start = time.perf_counter()
+    refs = load_reference()
+    for path, name in discover(str(folder)):
+        for article in read_file(path, name):
+            extract_article(ArticleText(article.article_id, article.text, article.published_at), refs,
+                            run_id="bench", extractor_version="bench")
+    return time.perf_counter() - start
+
+
+def _peak_mb() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return (own + children) / 1024
+
+
+def main() -> None:
+    """Generate, run, measure, print."""
+    n = int(os.environ.get("BENCH_N", "2000"))
+    workers = int(os.environ.get("BENCH_WORKERS", cpu_count()))
+    work = Path(tempfile.mkdtemp(prefix="ai-race-bench-"))
+    corpus, empty = work / "corpus", work / "empty"
+    empty.mkdir()
+    chars = generate(corpus, n)
+    flow = with_workers(workers)
+
+    start = time.perf_counter()
+    flow(sources=[str(empty)], data_dir=str(work / "warm"))
+    startup = IMPORT_SECONDS + time.perf_counter() - start
+
+    start = time.perf_counter()
+    summary = flow(sources=[str(corpus)], data_dir=str(work / "data"), batch_size=int(os.environ.get("BENCH_BATCH", 100)))
+    flow_seconds = time.perf_counter() - start
+    plain = _plain_loop(corpus)
+    shutil.rmtree(work, ignore_errors=True)
+
+    mb = chars / 1e6
+    print(f"articles={n} text_mb={mb:.1f} workers={workers}")
+    print(f"start-up seconds (imports {IMPORT_SECONDS:.1f} + Prefect server and an empty run): {startup:.1f}")
+    print(f"flow seconds: {flow_seconds:.1f}; per stage: "
+          + ", ".join(f"{k} {v:.1f}s ({v / flow_seconds:.0%})" for k, v in summary.seconds.items()))
+    print(f"plain loop seconds (one process): {plain:.1f}")
+    print(f"rows: {summary.rows}")
+    print(f"articles_per_s={n / flow_seconds:.0f} mb_per_s={mb / flow_seconds:.2f} "
+          f"peak_mb={_peak_mb():.0f} overhead_ratio={flow_seconds / plain:.2f}")
+
+
+if __name__ == "__main__":
+    main()
