@@ -191,8 +191,8 @@ def _is_heading(text: str) -> bool:
 
 def _listed(ctx) -> set[str]:
     """Companies the article says list, debut or IPO."""
-    cue = _EVENT_RES[1][1]
-    return {s.company.name for sentence in ctx.sentences if cue.search(sentence.text)
+    cues = [m.start() for m in _EVENT_RES[1][1].finditer(ctx.article.text)]
+    return {s.company.name for sentence in ctx.sentences if any(sentence.start <= c < sentence.end for c in cues)
             for s in ctx.in_sentence(sentence)}
 
 
@@ -272,8 +272,9 @@ _UNPRICED = [
 def _with_unpriced(ctx, rows: list[FundingRow]) -> list[FundingRow]:
     """Events named without a figure ("MiniMax's market debut") for companies with no priced one."""
     priced = {(r.event_type, c) for r in rows for c in r.companies}
+    cues = [m.start() for _, pattern in _UNPRICED for m in pattern.finditer(ctx.article.text)]
     for sentence in ctx.sentences:
-        if not any(pattern.search(sentence.text) for _, pattern in _UNPRICED):
+        if not any(sentence.start <= c < sentence.end for c in cues):
             continue
         for start, end in _clauses(sentence.text):
             clause = sentence.text[start:end]

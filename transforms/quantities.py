@@ -61,7 +61,9 @@ def _comparator(text: str, start: int) -> str:
 
 
 def _measures(text: str) -> list[Quantity]:
-    found = []
+    found: list[Quantity] = []
+    if not _MAY_HAVE_UNIT.search(text):
+        return found
     pos = 0
     while (m := _QUANTITY.search(text, pos)) is not None:
         pos = m.end()
@@ -95,6 +97,7 @@ def _measures(text: str) -> list[Quantity]:
 
 # Cheap tests that let most sentences skip the costly patterns.
 _MAY_HAVE_FIGURE = re.compile(r"\d|(?i:watt|doubl|tripl|quadrupl|fold|times|half|third|quarter|fifth|tenth)")
+_MAY_HAVE_UNIT = re.compile(r"%|(?i:wh\b|[gmk]w\b|watt|per ?cent|tonnes|tons)")
 _MAY_BE_RELATIVE = re.compile(
     r"(?i:doubl|tripl|quadrupl|fold|times|half|third|quarter|fifth|tenth)")
 
