@@ -75,6 +75,10 @@ def site():
             elif self.path == "/mixed.xml":
                 links = [f"{base}/a1", "file:///etc/passwd", f"{base}/missing"]
                 self._send(200, _feed(base, links), "application/rss+xml")
+            elif self.path == "/redirect":
+                self.send_response(302)
+                self.send_header("Location", "file:///etc/passwd")
+                self.end_headers()
             elif self.path == "/notxml":
                 self._send(200, "<?xml this is not a feed", "application/rss+xml")
             else:
@@ -146,12 +150,14 @@ def test_transient_500_succeeds_on_retry(prefect_server, site, quick_retries, tm
 def test_404_timeout_bad_feed_and_foreign_links_are_rejected_by_name(prefect_server, site, quick_retries, tmp_path):
     from flows.pipeline import pipeline
 
-    sources = [f"{site.base}/missing", f"{site.base}/slow", f"{site.base}/notxml", f"{site.base}/mixed.xml"]
+    sources = [f"{site.base}/missing", f"{site.base}/slow", f"{site.base}/notxml", f"{site.base}/mixed.xml",
+               f"{site.base}/redirect"]
     summary = pipeline(sources=sources, data_dir=str(tmp_path))
     reasons = " | ".join(summary.rejected_inputs)
     assert f"{site.base}/missing: HTTP 404" in reasons
     assert f"{site.base}/slow: ReadTimeout" in reasons
     assert f"{site.base}/notxml:" in reasons
+    assert "file:///etc/passwd: only http and https URLs are fetched" in reasons
     assert summary.articles_read == 1  # /a1 from the mixed feed; file:// was never followed
     assert site.hits["/slow"] == 4  # the first try and three retries
 

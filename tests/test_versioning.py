@@ -1,0 +1,59 @@
+"""Versions analysts pin reports to: snapshots by run, time travel, schema evolution."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+
+import storage
+from flows.bookkeeping import RunRow
+from test_flow import snapshot
+from transforms.rows import TABLES
+
+
+def test_snapshot_of_the_first_of_three_runs_is_what_it_published(prefect_server, tmp_path):
+    from flows.pipeline import pipeline
+
+    folder, data_dir = tmp_path / "in", tmp_path / "data"
+    folder.mkdir()
+    (folder / "seed.txt").write_text(Path("seeds/articles/seed-ai-race.txt").read_text())
+    first = pipeline(sources=[str(folder)], data_dir=str(data_dir))
+    published = snapshot(data_dir)
+    for i in range(2):
+        (folder / f"more-{i}.txt").write_text(f"Qilin Compute Ltd raised ${i + 2} million in a Series A round.\n")
+        pipeline(sources=[str(folder)], data_dir=str(data_dir))
+    assert len(storage.load_table("articles", data_dir)) == 3
+    by_run = storage.load_snapshot(first.run_id, data_dir)
+    frames = {t: by_run[t] for t in TABLES}
+    assert {t: len(f) for t, f in frames.items()} == {t: len(rows) for t, rows in published.items()}
+    assert storage.load_table("articles", data_dir, run_id=first.run_id)["article_id"].tolist() == \
+        [r["article_id"] for r in published["articles"]]
+
+
+def test_time_travel_by_timestamp(tmp_path):
+    schema = pa.schema([("article_id", pa.string()), ("value", pa.int64())])
+    storage.ensure_table(tmp_path, "t", schema)
+    storage.replace_articles(tmp_path, "t", pa.table({"article_id": ["a"], "value": [1]}, schema=schema), ["a"])
+    stamp = storage.history(tmp_path, "t")["timestamp"].iloc[-1]
+    storage.replace_articles(tmp_path, "t", pa.table({"article_id": ["a"], "value": [2]}, schema=schema), ["a"])
+    assert storage.load_table("t", tmp_path, as_of=stamp.to_pydatetime())["value"].tolist() == [1]
+    assert storage.load_table("t", tmp_path)["value"].tolist() == [2]
+
+
+def test_a_column_added_later_leaves_old_versions_readable(tmp_path):
+    old = pa.schema([("article_id", pa.string()), ("value", pa.int64())])
+    new = old.append(pa.field("unit", pa.string()))
+    storage.ensure_table(tmp_path, "t", old)
+    storage.replace_articles(tmp_path, "t", pa.table({"article_id": ["a"], "value": [1]}, schema=old), ["a"])
+    storage.replace_articles(tmp_path, "t", pa.table({"article_id": ["b"], "value": [2], "unit": ["GW"]},
+                                                     schema=new), ["b"])
+    assert storage.load_table("t", tmp_path, version=1).columns.tolist() == ["article_id", "value"]
+    latest = storage.load_table("t", tmp_path).sort_values("article_id")
+    assert latest["unit"].tolist()[1] == "GW" and latest["unit"].isna().tolist()[0]
+
+
+def test_unknown_run_is_a_clear_error(tmp_path):
+    storage.ensure_table(tmp_path, "_runs", storage.arrow_schema(RunRow))
+    with pytest.raises(LookupError, match="no run has been recorded"):
+        storage.load_snapshot("nope", tmp_path)
