@@ -78,6 +78,14 @@ def _outcome(table: str, frame: pd.DataFrame, results) -> TableOutcome:
     return outcome
 
 
+def _with_checks(frame: pd.DataFrame) -> pd.DataFrame:
+    """Grounded rows get two derived columns so a suite can check that offsets fit the evidence."""
+    if "evidence" not in frame:
+        return frame
+    return frame.assign(span_length=frame["char_end"] - frame["char_start"],
+                        evidence_length=frame["evidence"].str.len())
+
+
 class Validator:
     """Validates one table at a time against its suite; Data Docs are rebuilt once at the end."""
 
@@ -100,7 +108,7 @@ class Validator:
         checkpoint = context.checkpoints.add_or_update(gx.Checkpoint(
             name=f"publish-{table}", validation_definitions=[definition],
             result_format={"result_format": "COMPLETE"}))
-        run = checkpoint.run(batch_parameters={"dataframe": frame.reset_index(drop=True)})
+        run = checkpoint.run(batch_parameters={"dataframe": _with_checks(frame).reset_index(drop=True)})
         return _outcome(table, frame, next(iter(run.run_results.values())).results)
 
     def build_docs(self) -> None:
