@@ -9,8 +9,8 @@ ARGS ?=
 # Re-install only when the pinned set or the project metadata changes.
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(PY) -m pip install --quiet --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
 
 run: $(STAMP)
