@@ -35,7 +35,7 @@ def article_row(record: dict) -> ArticleRow:
                       language=py3langid.classify(text[:2000])[0])
 
 
-def extract_rows(ids: list[str], data_dir: Path, run_id: str, version: str) -> dict[str, list]:
+def extract_rows(ids: list[str], data_dir: str, run_id: str, version: str) -> dict[str, list]:
     """Rows of every staged table for some landed articles."""
     out: dict[str, list] = {name: [] for name in STAGED}
     for article_id in ids:
@@ -49,7 +49,7 @@ def extract_rows(ids: list[str], data_dir: Path, run_id: str, version: str) -> d
 
 
 @task(name="extract-batch", cache_policy=NO_CACHE)
-def extract_batch(ids: list[str], data_dir: Path, staging: Path, batch: int, run_id: str,
+def extract_batch(ids: list[str], data_dir: str, staging: Path, batch: int, run_id: str,
                   version: str) -> dict[str, int]:
     """Extract a batch and stage its rows as one Parquet file per table; rows per table."""
     rows = extract_rows(ids, data_dir, run_id, version)

@@ -1,7 +1,6 @@
 """Landing: files and URLs into the raw zone, each distinct article once."""
 from __future__ import annotations
 
-from pathlib import Path
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
@@ -12,7 +11,7 @@ from flows.sources import InputError, discover, read_file
 
 
 @task(name="land-files", cache_policy=NO_CACHE)
-def land_files(sources: list[str], data_dir: Path) -> tuple[list[str], list[str]]:
+def land_files(sources: list[str], data_dir: str) -> tuple[list[str], list[str]]:
     """Land every article of file and folder sources once; ids in order and one-line rejections."""
     ids, rejected = [], []
     for source in sources:
@@ -50,7 +49,7 @@ def fetch(url: str) -> web.Page:
     return web.fetch(url)
 
 
-def land_urls(urls: list[str], data_dir: Path) -> tuple[list[str], list[str]]:
+def land_urls(urls: list[str], data_dir: str) -> tuple[list[str], list[str]]:
     """Land the articles of feed and page URLs; items already landed are not fetched again."""
     ids, rejected = [], []
     known = raw_zone.landed_urls(data_dir) if urls else {}

@@ -1,8 +1,10 @@
 """The Prefect flow: land sources, extract in parallel batches, validate, publish atomically."""
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
+import tempfile
 import time
 import uuid
 from contextlib import contextmanager
@@ -15,7 +17,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
 import storage
-from flows import publishing, web
+from flows import publishing, raw_zone, web
 from flows.bookkeeping import RejectedRow
 from flows.extraction import STAGED, extract_batch, staged
 from flows.landing import land_files, land_urls
@@ -56,7 +58,8 @@ def pipeline(sources: list[str] | None = None, data_dir: str = "data", since: st
              until: str | None = None, batch_size: int = BATCH_SIZE) -> RunSummary:
     """Ingest, extract, validate and publish; a backfill when `since` is given."""
     started = datetime.now(timezone.utc)
-    root = Path(data_dir)
+    root = str(data_dir)  # tables and raw zone: a local path or an object-store URI
+    local = local_dir(data_dir)  # validation results, staging and the lock: always on this machine
     summary = RunSummary(uuid.uuid4().hex[:16])
     version = extractor_version()
     landed: list[str] = []
@@ -68,16 +71,16 @@ def pipeline(sources: list[str] | None = None, data_dir: str = "data", since: st
         landed = list(dict.fromkeys(file_ids + url_ids))
         summary.rejected_inputs = file_rejects + url_rejects
         summary.articles_read = len(landed)
-    with publish_lock(root, on_wait=get_run_logger().warning):
+    with publish_lock(local, on_wait=get_run_logger().warning):
         if since is None:
             ids = publishing.pending(root, landed, version)
         else:
             ids = publishing.in_range(root, _utc(since), _utc(until, end=True) if until else None)
             summary.articles_read = len(ids)
-        staging = root / "staging"
+        staging = local / "staging"
         shutil.rmtree(staging, ignore_errors=True)  # left by a killed run; this run owns the lock
         try:
-            _process(root, staging / summary.run_id, ids, summary, version, batch_size)
+            _process(root, local, staging / summary.run_id, ids, summary, version, batch_size)
             if not summary.blocked:
                 publishing.record_run(root, summary, started, version,
                                       {"sources": sources, "since": since, "until": until})
@@ -88,7 +91,7 @@ def pipeline(sources: list[str] | None = None, data_dir: str = "data", since: st
     return summary
 
 
-def _process(root: Path, staging: Path, ids: list[str], summary: RunSummary, version: str,
+def _process(root: str, local: Path, staging: Path, ids: list[str], summary: RunSummary, version: str,
              batch_size: int) -> None:
     """Extract, validate and publish the given articles (or record nothing new)."""
     if not ids:  # nothing new: no table version, but the run is still recorded
@@ -102,7 +105,7 @@ def _process(root: Path, staging: Path, ids: list[str], summary: RunSummary, ver
         tables = {table: staged(staging, table) for table in STAGED}
         tables["companies"] = publishing.companies_table(root, tables["company_mentions"], tables["articles"], ids)
     with _timed(summary, "validate"):
-        rejected = _validate(root, tables, summary)
+        rejected = _validate(local, tables, summary)
     if summary.blocked:
         summary.versions = {t: storage.version_of(root, t) for t in TABLES}
         return
@@ -114,9 +117,9 @@ def _process(root: Path, staging: Path, ids: list[str], summary: RunSummary, ver
 
 
 @task(name="validate", cache_policy=NO_CACHE)
-def _validate_task(root: Path, tables: dict, run_id: str):
+def _validate_task(local: Path, tables: dict, run_id: str):
     """One Great Expectations validation per table; rows failing row-level checks are dropped."""
-    validator = Validator(root / "validation")
+    validator = Validator(local / "validation")
     blocked, rejected = [], []
     for table in TABLES:
         outcome = validator.validate(table, tables[table].to_pandas())
@@ -128,17 +131,17 @@ def _validate_task(root: Path, tables: dict, run_id: str):
     return tables, blocked, rejected
 
 
-def _validate(root: Path, tables: dict, summary: RunSummary) -> list:
-    checked, blocked, rejected = _validate_task(root, tables, summary.run_id)
+def _validate(local: Path, tables: dict, summary: RunSummary) -> list:
+    checked, blocked, rejected = _validate_task(local, tables, summary.run_id)
     tables.update(checked)
-    summary.docs = str(docs_index(root / "validation"))
+    summary.docs = str(docs_index(local / "validation"))
     if blocked:
         summary.blocked = f"validation failed, nothing published ({blocked[0]})"
     summary.rejected_rows = len(rejected)
     return rejected
 
 
-def _publish_rejects_only(root: Path, summary: RunSummary) -> None:
+def _publish_rejects_only(root: str, summary: RunSummary) -> None:
     if summary.rejected_inputs:
         rows = publishing.input_rejections(summary.run_id, summary.rejected_inputs)
         storage.append(root, "_rejected", storage.to_arrow(rows, RejectedRow))
@@ -183,6 +186,15 @@ def with_workers(workers: int = 1, dask_address: str | None = None):
         return pipeline.with_options(task_runner=DaskTaskRunner(address=dask_address))
     return pipeline.with_options(task_runner=DaskTaskRunner(cluster_kwargs={
         "n_workers": workers, "threads_per_worker": 1, "processes": True, "dashboard_address": None}))
+
+
+def local_dir(data_dir: str) -> Path:
+    """Where a data dir's validation results, staging and lock live: the data dir itself when
+    local, else a folder per URI under the system's temporary directory."""
+    if not raw_zone.is_remote(data_dir):
+        return Path(data_dir)
+    digest = hashlib.sha256(str(data_dir).encode()).hexdigest()[:12]
+    return Path(tempfile.gettempdir()) / "ai-race-tables" / digest
 
 
 def cpu_count() -> int:

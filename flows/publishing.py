@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timezone
-from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
@@ -17,7 +16,7 @@ from transforms.companies_table import aggregate_companies
 from transforms.rows import FACT_TABLES, TABLES
 
 
-def ensure_tables(data_dir: Path) -> None:
+def ensure_tables(data_dir: str) -> None:
     """Every table exists, with its columns, even before it has rows."""
     for table, (row_type, _) in TABLES.items():
         storage.ensure_table(data_dir, table, storage.arrow_schema(row_type))
@@ -25,7 +24,7 @@ def ensure_tables(data_dir: Path) -> None:
         storage.ensure_table(data_dir, name, storage.arrow_schema(row_type))
 
 
-def pending(data_dir: Path, ids: list[str], version: str) -> list[str]:
+def pending(data_dir: str, ids: list[str], version: str) -> list[str]:
     """Articles not yet extracted by this extractor version in a run that completed
     (a run killed before its manifest row left work for this one)."""
     done = storage.read_arrow(data_dir, "_extractions")
@@ -38,7 +37,7 @@ def pending(data_dir: Path, ids: list[str], version: str) -> list[str]:
     return [a for a in ids if a not in current]
 
 
-def in_range(data_dir: Path, since: datetime, until: datetime | None) -> list[str]:
+def in_range(data_dir: str, since: datetime, until: datetime | None) -> list[str]:
     """Landed articles whose published (else landed) date falls in [since, until]."""
     chosen = []
     for article_id in raw_zone.landed_ids(data_dir):
@@ -49,7 +48,7 @@ def in_range(data_dir: Path, since: datetime, until: datetime | None) -> list[st
     return chosen
 
 
-def _after_run(data_dir: Path, table: str, replaced: list[str], new: pa.Table, columns: list[str]) -> pd.DataFrame:
+def _after_run(data_dir: str, table: str, replaced: list[str], new: pa.Table, columns: list[str]) -> pd.DataFrame:
     """Some columns of a table as it will be once this run replaces the rows of `replaced`."""
     old = storage.read_arrow(data_dir, table, columns=columns)
     parts = [new.select(columns).to_pandas()]
@@ -59,7 +58,7 @@ def _after_run(data_dir: Path, table: str, replaced: list[str], new: pa.Table, c
     return pd.concat([p for p in parts if len(p)] or parts[-1:], ignore_index=True)
 
 
-def companies_table(data_dir: Path, mentions: pa.Table, articles: pa.Table, ids: list[str]) -> pa.Table:
+def companies_table(data_dir: str, mentions: pa.Table, articles: pa.Table, ids: list[str]) -> pa.Table:
     """The companies table recomputed over all mentions after this run."""
     all_mentions = _after_run(data_dir, "company_mentions", ids, mentions,
                               ["article_id", "company_id", "name", "surface", "n_mentions", "country"])
@@ -81,7 +80,7 @@ def reject_rows(table: str, data: pa.Table, rejected: dict[int, list[str]], run_
 
 
 @task(name="publish", cache_policy=NO_CACHE)
-def publish(data_dir: Path, tables: dict[str, pa.Table], ids: list[str], run_id: str, version: str,
+def publish(data_dir: str, tables: dict[str, pa.Table], ids: list[str], run_id: str, version: str,
             rejected: list[RejectedRow]) -> dict[str, int | None]:
     """One commit per changed table, then the rejects and the extraction marks."""
     ensure_tables(data_dir)
@@ -98,7 +97,7 @@ def publish(data_dir: Path, tables: dict[str, pa.Table], ids: list[str], run_id:
     return {table: storage.version_of(data_dir, table) for table in TABLES}
 
 
-def record_run(data_dir: Path, summary, started: datetime, version: str, parameters: dict) -> None:
+def record_run(data_dir: str, summary, started: datetime, version: str, parameters: dict) -> None:
     """Append the run's manifest row: the last write of a run."""
     storage.append(data_dir, "_runs", storage.to_arrow([RunRow(
         run_id=summary.run_id, started_at=started, finished_at=datetime.now(timezone.utc),

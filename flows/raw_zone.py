@@ -1,4 +1,10 @@
-"""The landing zone: one immutable JSON record per distinct article."""
+"""The landing zone: one immutable JSON record per distinct article, named by its id.
+
+The data dir is a local path or an object-store URI (s3://bucket/prefix); pyarrow's file
+systems cover both. Locally a record is written under a temporary name and hard-linked into
+place, so it appears whole and the first writer wins; on an object store each PUT is atomic and
+a record's name is its content hash, so a race can only write the same article twice.
+"""
 from __future__ import annotations
 
 import json
@@ -9,26 +15,48 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
+from pyarrow import fs
+
 from flows.sources import RawArticle, parse_timestamp
 
 
-def record_path(data_dir: Path, article_id: str) -> Path:
-    """Content-addressed location of an article's record."""
-    return data_dir / "raw" / article_id[:2] / f"{article_id}.json"
+def is_remote(data_dir: str | Path) -> bool:
+    """Whether the data dir is an object-store URI rather than a local path."""
+    return "://" in str(data_dir)
 
 
-def land(data_dir: Path, article: RawArticle) -> bool:
-    """Write the record once; False when the article had already landed."""
-    path = record_path(data_dir, article.article_id)
-    if path.exists():
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
+def _zone(data_dir: str | Path) -> tuple[fs.FileSystem, str]:
+    if is_remote(data_dir):
+        return fs.FileSystem.from_uri(f"{str(data_dir).rstrip('/')}/raw")
+    return fs.LocalFileSystem(), str(Path(data_dir, "raw").resolve())
+
+
+def _record_name(article_id: str) -> str:
+    return f"{article_id[:2]}/{article_id}.json"
+
+
+def _record(article: RawArticle) -> bytes:
     record = asdict(article)
     record["published_at"] = article.published_at.isoformat() if article.published_at else None
     record["fetched_at"] = datetime.now(timezone.utc).isoformat()
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".landing-")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump(record, handle, ensure_ascii=False)
+    return json.dumps(record, ensure_ascii=False).encode("utf-8")
+
+
+def land(data_dir: str | Path, article: RawArticle) -> bool:
+    """Write the record once; False when the article had already landed."""
+    filesystem, base = _zone(data_dir)
+    path = f"{base}/{_record_name(article.article_id)}"
+    if filesystem.get_file_info(path).type != fs.FileType.NotFound:
+        return False
+    if is_remote(data_dir):
+        with filesystem.open_output_stream(path) as handle:
+            handle.write(_record(article))
+        return True
+    folder = Path(path).parent
+    folder.mkdir(parents=True, exist_ok=True)
+    descriptor, tmp = tempfile.mkstemp(dir=folder, prefix=".landing-")
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(_record(article))
     try:
         os.link(tmp, path)  # atomic and never overwrites: the first writer wins
     except FileExistsError:
@@ -38,25 +66,30 @@ def land(data_dir: Path, article: RawArticle) -> bool:
     return True
 
 
-def read_record(data_dir: Path, article_id: str) -> dict:
+def read_record(data_dir: str | Path, article_id: str) -> dict:
     """A landed record with timestamps parsed."""
-    record = json.loads(record_path(data_dir, article_id).read_text(encoding="utf-8"))
+    filesystem, base = _zone(data_dir)
+    with filesystem.open_input_stream(f"{base}/{_record_name(article_id)}") as handle:
+        record = json.loads(handle.read().decode("utf-8"))
     record["published_at"] = parse_timestamp(record.get("published_at"))
     record["fetched_at"] = parse_timestamp(record.get("fetched_at"))
     return record
 
 
-def landed_ids(data_dir: Path) -> Iterator[str]:
+def landed_ids(data_dir: str | Path) -> Iterator[str]:
     """Ids of every article in the raw zone."""
-    for path in sorted((data_dir / "raw").glob("*/*.json")):
-        yield path.stem
+    filesystem, base = _zone(data_dir)
+    infos = filesystem.get_file_info(fs.FileSelector(base, recursive=True, allow_not_found=True))
+    for info in sorted(infos, key=lambda i: i.path):
+        if info.type == fs.FileType.File and info.base_name.endswith(".json"):
+            yield info.base_name[:-5]
 
 
-def landed_urls(data_dir: Path) -> dict[str, str]:
+def landed_urls(data_dir: str | Path) -> dict[str, str]:
     """URL -> article id of every landed article that came from (or names) a URL."""
     urls = {}
     for article_id in landed_ids(data_dir):
-        record = json.loads(record_path(data_dir, article_id).read_text(encoding="utf-8"))
+        record = read_record(data_dir, article_id)
         for url in {record.get("url"), record.get("source")}:
             if url and str(url).startswith(("http://", "https://")):
                 urls[url] = article_id

@@ -1,0 +1,44 @@
+"""The data dir on an S3-compatible object store (moto's server on 127.0.0.1)."""
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+import storage
+from transforms.rows import TABLES
+
+
+@pytest.fixture()
+def bucket(monkeypatch):
+    from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    endpoint = f"http://{host}:{port}"
+    for key, value in {"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_REGION": "us-east-1",
+                       "AWS_ENDPOINT_URL": endpoint, "AWS_ALLOW_HTTP": "true",
+                       "AWS_S3_ALLOW_UNSAFE_RENAME": "true"}.items():
+        monkeypatch.setenv(key, value)
+    import boto3
+
+    boto3.client("s3", endpoint_url=endpoint).create_bucket(Bucket="lake")
+    yield "s3://lake/news"
+    server.stop()
+
+
+def test_tables_and_raw_zone_on_an_object_store(prefect_server, bucket):
+    from flows import raw_zone
+    from flows.pipeline import pipeline
+
+    first = pipeline(sources=["seeds/articles"], data_dir=bucket)
+    assert first.blocked is None and first.articles_extracted == 1
+    assert list(raw_zone.landed_ids(bucket)) == [storage.load_table("articles", bucket)["article_id"][0]]
+    assert len(storage.load_table("people", bucket)) == 2
+    versions = {t: storage.version_of(bucket, t) for t in TABLES}
+    second = pipeline(sources=["seeds/articles"], data_dir=bucket)
+    assert second.articles_extracted == 0
+    assert {t: storage.version_of(bucket, t) for t in TABLES} == versions
+    assert len(storage.load_snapshot(first.run_id, bucket)["funding"]) == 2
