@@ -112,7 +112,7 @@ def _people(ctx: Context) -> list[PersonRow]:
             if earlier and not (earlier.title or "").startswith("former"):
                 continue  # first mention wins, unless it named a former role
             org = person.organization
-            if org and org.isupper():  # "IEA" -> "International Energy Agency" where the article spells it out
+            if org and org.isupper() and org not in known:  # "IEA" -> "International Energy Agency"
                 org = _acronyms(ctx.article.text).get(org, org)
             known_company = ctx.refs.gazetteer.lookup(org) if org else None
             rows[person.name] = PersonRow(
