@@ -30,7 +30,7 @@ SECTORS = [
 ]
 _SECTOR_RES = [(name, re.compile(p, re.IGNORECASE)) for name, p in SECTORS]
 _SHARE = re.compile(r"\bshare\b|accounts? for|accounted for|\bof (?:all |the |global |national |its |"
-                    r"the country's |the state's |the city-state's |metered )?(?:[\w.-]+ )?"
+                    r"(?:the )?[\w.-]+(?:'s|’s) |metered )?(?:[\w.-]+ )?"
                     r"(?:electricity|power|demand|consumption|generation)", re.IGNORECASE)
 _DEMAND = re.compile(r"demand|consum\w*|\buse[ds]?\b|\bload\b|electricity|need", re.IGNORECASE)
 _CAPACITY = re.compile(r"capacity|install\w*|fleet|plants?|reactors?|build|\bMW\b|\bGW\b", re.IGNORECASE)

@@ -129,7 +129,8 @@ def find_figures(ctx, speakers: dict[int, str | None]) -> list[Figure]:
     for index, sentence in enumerate(ctx.sentences):
         text = sentence.text
         if sentence.start == 0 or ctx.article.text[sentence.start - 1] == "\n":
-            state.paragraph_region = state.lead_region = None
+            # A new paragraph: places and projected years named before no longer carry over.
+            state.paragraph_region = state.lead_region = state.future_year = None
         state.speaker = speakers.get(index)
         if _is_heading(text):
             state = _Context()
