@@ -42,6 +42,19 @@ TEMPLATES = [
     "Analysts said the sector would keep consolidating as costs rise and customers demand more computing power.",
     "Regulators in {place} have sped up approvals for chip and AI issuers over the past year.",
     "{region} wind capacity grew {pct}% to {gw} GW at the end of {past}, while coal plants added {gw2} GW.",
+    # Narrative without figures, as most of a news story is.
+    "Executives at {known} have argued that access to cheap and reliable power, rather than chips alone, "
+    "will decide which companies can deploy artificial intelligence at scale over the coming decade.",
+    "The company, which sells mainly to enterprises and government bodies, has been expanding overseas as "
+    "competition at home intensifies and price wars squeeze the margins of consumer chatbot makers.",
+    "Investors have been scrambling for exposure to the sector, although some brokers warned that first-day "
+    "gains of this size have historically marked a peak in sentiment rather than the start of a rally.",
+    "{person} said the group was confident about demand but cautious about the frontier, pointing to export "
+    "controls on advanced processors and the difficulty of hiring experienced engineers in {place}.",
+    "Grid operators in {place} are already feeling the strain, and utilities have begun trimming requests "
+    "from developers they judge unlikely to build, while regulators weigh rules on who pays for new lines.",
+    "{known} declined to comment on the talks, which people familiar with the matter said were at an early "
+    "stage and could still fall apart over the terms of the deal.",
 ]
 
 

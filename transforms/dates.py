@@ -22,6 +22,7 @@ _SPANS = [
 ]
 _NOW = re.compile(r"\b(?:today|currently|at present|so far this year)\b")
 _SAME = re.compile(r"\b(?:(?:by|at|to|over|during|in)\s)?(?:the\s)?(?:end\sof\s)?(?:the|that|same)\s(?:same\s)?(?:year|period)\b")
+_BY_YEAR = re.compile(r"\bby\s(?:the\s)?(?:end\sof\s)?\d{4}")
 _HISTORICAL = re.compile(rf"\b(?:in|during|for)\s(?P<a>{YEAR})\b")
 # Words that make a statement forward-looking.
 FUTURE_CUES = re.compile(
@@ -93,10 +94,12 @@ def find_years(text: str, published_year: int | None) -> list[YearMention]:
 def infer_reference_year(text: str) -> int | None:
     """For an undated article: the latest year it reports in the past tense ("in 2024")."""
     years = []
-    for sentence in re.split(r"(?<=[.!?])\s+", text):
-        if FUTURE_CUES.search(sentence) or re.search(r"\bby\s(?:the\s)?(?:end\sof\s)?\d{4}", sentence):
-            continue
-        years += [int(m.group("a")) for m in _HISTORICAL.finditer(sentence)]
+    for m in _HISTORICAL.finditer(text):
+        start = max(text.rfind(". ", 0, m.start()), text.rfind("\n", 0, m.start())) + 1
+        ends = [e for e in (text.find(". ", m.end()), text.find("\n", m.end())) if e >= 0]
+        sentence = text[start:min(ends) if ends else len(text)]
+        if not (FUTURE_CUES.search(sentence) or _BY_YEAR.search(sentence)):
+            years.append(int(m.group("a")))
     return max(years) if years else None
 
 
