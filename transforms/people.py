@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Iterator
 
 from transforms.companies import CompanySpan
 from transforms.regions import PLACES
@@ -98,46 +99,41 @@ def _employer(sentence: str, position: int, companies: list[CompanySpan], fallba
     return before[-1].company.name if before else fallback
 
 
-class _RoleMatch:
-    """A role followed by a name, with the organisation written before it: a re.Match look-alike."""
+@dataclass(frozen=True)
+class _Candidate:
+    """A name a pattern found, its role, and where the text may name its organisation."""
 
-    def __init__(self, sentence: str, role: re.Match, name: re.Match, org: re.Match | None, org_at: int):
-        self._spans = {"role": role.span(), "name": name.span("name"),
-                       "org": (org_at + org.start("org"), org_at + org.end("org")) if org else (-1, -1)}
-        self._sentence = sentence
-
-    def group(self, name: str) -> str | None:
-        start, end = self._spans[name]
-        return self._sentence[start:end] if start >= 0 else None
-
-    def groupdict(self) -> dict:
-        return {k: self.group(k) for k in self._spans}
-
-    def start(self, name: str | None = None) -> int:
-        return self._spans[name][0] if name else min(s for s, _ in self._spans.values() if s >= 0)
-
-    def end(self, name: str) -> int:
-        return self._spans[name][1]
+    name: str
+    start: int  # of the whole match: "former" and the employer are looked for before it
+    name_span: tuple[int, int]
+    role: str | None
+    orgs: tuple[tuple[str, int, bool], ...]  # (fragment, offset, may be taken as written)
 
 
-def _roles_before_names(sentence: str, lower: str):
-    """Matches of "(Org's) role Name" in a sentence."""
-    for role in _ROLE_LOWER.finditer(lower):
+def _group(m: re.Match, name: str, written: bool = True) -> tuple[tuple[str, int, bool], ...]:
+    return ((m.group(name), m.start(name), written),) if m.group(name) else ()
+
+
+def _candidates(sentence: str, lower: str) -> Iterator[_Candidate]:
+    """Every (name, role, organisation) reading the patterns give, strongest first."""
+    for m in _WHOSE.finditer(sentence):  # "OpenAI, whose chief executive is Sam Altman"
+        yield _Candidate(m["name"], m.start(), m.span("name"), m["role"], _group(m, "org"))
+    for m in _AFTER_NAME.finditer(sentence):  # "Tang Jie, founder of Zhipu AI"
+        yield _Candidate(m["name"], m.start(), m.span("name"), m["role"],
+                         _group(m, "org1") + _group(m, "org2") + _group(m, "role", written=False))
+    for role in _ROLE_LOWER.finditer(lower):  # "(Constellation) chief executive Joe Dominguez"
         name = _NAME_AFTER_ROLE.match(sentence, role.end())
         if not name:
             continue
-        org_at = max(0, role.start() - 80)
-        org = _ORG_BEFORE_ROLE.search(sentence[org_at:role.start()])
-        yield _RoleMatch(sentence, role, name, org, org_at)
-
-
-def _may_be_written(pattern: re.Pattern | None, group: str, m) -> bool:
-    """Whether an organisation group may be taken as written (not only as a known company)."""
-    if group == "role":
-        return False
-    # A capitalised word opening the sentence before a role is usually the role's own
-    # first word ("Chief executive X"), unless it is an acronym ("IEA executive director X").
-    return not (pattern is None and m.start("org") == 0 and not m.group("org").isupper())
+        at = max(0, role.start() - 80)
+        org = _ORG_BEFORE_ROLE.search(sentence, at, role.start())
+        # A capitalised word opening the sentence is usually the role's own first word ("Chief
+        # executive X"), unless it is an acronym ("IEA executive director X").
+        orgs = ((org["org"], org.start("org"), org.start("org") > 0 or org["org"].isupper()),) if org else ()
+        yield _Candidate(name["name"], org.start() if org else role.start(), name.span("name"),
+                         sentence[role.start():role.end()], orgs + ((role.group(0), role.start(), False),))
+    for m in _WHO.finditer(sentence):  # "Chen Hao, who studies finance at Peking University"
+        yield _Candidate(m["name"], m.start(), m.span("name"), None, _group(m, "org"))
 
 
 def find_people(sentence: str, offset: int, companies: list[CompanySpan], fallback: str | None = None,
@@ -151,22 +147,16 @@ def find_people(sentence: str, offset: int, companies: list[CompanySpan], fallba
     local = [CompanySpan(c.start - offset, c.end - offset, c.surface, c.company) for c in companies
              if offset <= c.start < offset + len(sentence)]
     found: dict[str, PersonMention] = {}
-    patterns = ((_WHOSE, ("org",)), (_AFTER_NAME, ("org1", "org2")), (None, ("org",)), (_WHO, ("org",)))
-    for pattern, org_groups in patterns:
-        for m in (pattern.finditer(sentence) if pattern else _roles_before_names(sentence, lower)):
-            name = m.group("name")
-            if name in found or not _valid_name(name, local, m.start("name")):
-                continue
-            role = m.groupdict().get("role")
-            org = None
-            for group in (*org_groups, "role") if role else org_groups:
-                org = org or _org_in(m.group(group), m.start(group), local,
-                                     written=_may_be_written(pattern, group, m))
-            if org is None and role and _EMPLOYED.search(role) and not _GOVERNMENT.match(role):
-                org = _employer(sentence, m.start(), local, fallback)
-            if role and re.search(r"\bformer\s(?:\S+\s){0,3}$", sentence[max(0, m.start() - 40):m.start()]):
-                role = f"former {role}"
-            found[name] = PersonMention(name, role, org, offset + m.start("name"), offset + m.end("name"))
+    for c in _candidates(sentence, lower):
+        if c.name in found or not _valid_name(c.name, local, c.name_span[0]):
+            continue
+        org = next((o for o in (_org_in(text, at, local, written) for text, at, written in c.orgs) if o), None)
+        role = c.role
+        if org is None and role and _EMPLOYED.search(role) and not _GOVERNMENT.match(role):
+            org = _employer(sentence, c.start, local, fallback)
+        if role and re.search(r"\bformer\s(?:\S+\s){0,3}$", sentence[max(0, c.start - 40):c.start]):
+            role = f"former {role}"
+        found[c.name] = PersonMention(c.name, role, org, offset + c.name_span[0], offset + c.name_span[1])
     for m in _WHO_IS.finditer(sentence):  # "Yan, who is also chairman": a later, current role
         full = (known or {}).get(m.group("name"))
         if full and full not in found:
