@@ -57,3 +57,14 @@ def test_unknown_run_is_a_clear_error(tmp_path):
     storage.ensure_table(tmp_path, "_runs", storage.arrow_schema(RunRow))
     with pytest.raises(LookupError, match="no run has been recorded"):
         storage.load_snapshot("nope", tmp_path)
+
+
+def test_compact_merges_small_files_and_keeps_recent_versions_readable(tmp_path):
+    schema = pa.schema([("article_id", pa.string()), ("value", pa.int64())])
+    storage.ensure_table(tmp_path, "t", schema)
+    for i in range(4):
+        storage.append(tmp_path, "t", pa.table({"article_id": [f"a{i}"], "value": [i]}, schema=schema))
+    merged, vacuumed = storage.compact(tmp_path, "t", retention_days=30)
+    assert merged == 4 and vacuumed == 0  # files replaced by compaction stay for time travel
+    assert len(storage.open_table(tmp_path, "t").file_uris()) == 1
+    assert sorted(storage.load_table("t", tmp_path, version=2)["value"]) == [0, 1]
