@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from transforms.companies import CompanySpan
 from transforms.money import Money, find_money, stated_usd, to_usd
@@ -175,6 +175,8 @@ def find_funding(ctx) -> list[FundingRow]:
         spans = ctx.in_sentence(sentence)
         events = [] if _is_heading(sentence.text) else \
             _sentence_events(ctx, sentence, spans, topic, previous, listed)
+        if not events and rows and rows[-1].valuation_usd is None:
+            rows[-1] = _with_later_valuation(ctx, rows[-1], sentence, spans)
         rows.extend(events)
         if spans and (events or not _BACKERS.search(sentence.text)):
             names = [s.company.name for s in spans]
@@ -182,6 +184,23 @@ def find_funding(ctx) -> list[FundingRow]:
         if events and events[-1].companies:
             topic = events[-1].companies[0]
     return _with_unpriced(ctx, rows)
+
+
+_VALUES_IT = re.compile(r"\b(?:values?|valued|valuing)\b", re.IGNORECASE)
+
+
+def _with_later_valuation(ctx, row: FundingRow, sentence, spans) -> FundingRow:
+    """ "The round values the firm at $230bn": a valuation stated in the sentence after an event
+    (about the same company, or naming none) belongs to that event."""
+    names = {s.company.name for s in spans}
+    if (names and not names & set(row.companies)) or not _VALUES_IT.search(sentence.text) \
+            or sentence.start - row.char_end > 2:
+        return row
+    money = find_money(sentence.text)
+    values = [m for m in money if _is_valuation(sentence.text, m)]
+    if not values or len(values) != len(money):
+        return row
+    return replace(row, valuation_usd=_usd(ctx, sentence.text, values[0], list(money)))
 
 
 def _is_heading(text: str) -> bool:

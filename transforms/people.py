@@ -18,6 +18,7 @@ ROLE_WORDS = (
     r"(?:senior |lead |chief |principal |[a-z]+-[a-z]+ |credit |equity )?(?:analyst|strategist|economist)|"
     r"partner|principal|fund manager|portfolio manager|staff scientist|scientist|researcher|"
     r"spokesperson|spokesman|spokeswoman|adviser|advisor|professor|engineer|executive|"
+    r"(?:senior |research |visiting )?fellow|lecturer|consultant|official|banker|trader|lawyer|"
     r"finance chief|(?:Energy |Commerce |Treasury )?Secretary|minister|President"
 )
 ROLE = rf"(?:(?:former|then|current|acting|deputy|senior|vice)\s)?(?:{ROLE_WORDS})(?:,?\s(?:and|&)\s(?:{ROLE_WORDS}))?"
@@ -51,7 +52,8 @@ _WHO_IS = re.compile(rf"(?P<name>{_NAME_WORD}),\swho\sis\s(?:also\s)?(?:the\s)?(
 _MAY_NAME_PERSON = re.compile(
     r"founder|chief|ceo|cfo|cto|coo|chair|president|director|manager|head|analyst|strategist|"
     r"economist|partner|principal|scientist|researcher|spokes|adviser|advisor|professor|engineer|"
-    r"executive|secretary|minister|\bwho\b|'s|’s")
+    r"executive|secretary|minister|fellow|lecturer|consultant|official|banker|trader|lawyer|"
+    r"\bwho\b|'s|’s")
 
 
 @dataclass(frozen=True)
