@@ -28,9 +28,9 @@ QUALIFIERS = [
 ]
 _PREFIX = "|".join(re.escape(p) for p in sorted(PREFIXES, key=len, reverse=True))
 _SUFFIX = "|".join(re.escape(s) for s in sorted(SUFFIXES, key=len, reverse=True))
-_MONEY = re.compile(
-    rf"(?P<pre>{_PREFIX})\s?(?P<num>{NUMBER})(?:\s?(?P<scale>{SCALE}))?"
-    rf"|(?P<num2>{NUMBER})(?:\s?(?P<scale2>{SCALE}))?\s(?P<suf>{_SUFFIX})\b",
+_MONEY = re.compile(  # the lookahead lets the engine skip positions that cannot start an amount
+    rf"(?=[$€£¥₩₹A-Za-z\d])(?:(?P<pre>{_PREFIX})\s?(?P<num>{NUMBER})(?:\s?(?P<scale>{SCALE}))?"
+    rf"|(?P<num2>{NUMBER})(?:\s?(?P<scale2>{SCALE}))?\s(?P<suf>{_SUFFIX})\b)",
     re.IGNORECASE,
 )
 # The first figure of "6 billion to 6.5 billion yuan" has its currency only after the second.

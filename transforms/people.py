@@ -48,12 +48,11 @@ _OWNED_BY = re.compile(r"(?:owned|backed|led|funded|run) by\s(?:the\s)?$|(?:with
 _WHO_IS = re.compile(rf"(?P<name>{_NAME_WORD}),\swho\sis\s(?:also\s)?(?:the\s)?(?P<role>{ROLE})")
 
 
-# A cheap test for a role word, a possessive or "who": the patterns below need one of them.
+# A cheap test for a role word or "who": the role patterns need one of them.
 _MAY_NAME_PERSON = re.compile(
     r"founder|chief|ceo|cfo|cto|coo|chair|president|director|manager|head|analyst|strategist|"
     r"economist|partner|principal|scientist|researcher|spokes|adviser|advisor|professor|engineer|"
-    r"executive|secretary|minister|fellow|lecturer|consultant|official|banker|trader|lawyer|"
-    r"\bwho\b|'s|’s")
+    r"executive|secretary|minister|fellow|lecturer|consultant|official|banker|trader|lawyer|\bwho\b")
 
 
 @dataclass(frozen=True)
@@ -144,12 +143,13 @@ def find_people(sentence: str, offset: int, companies: list[CompanySpan], fallba
 
     fallback is the topic company; known maps single names already seen to full names."""
     lower = sentence.lower()
-    if not _MAY_NAME_PERSON.search(lower):
+    has_role = bool(_MAY_NAME_PERSON.search(lower))
+    if not has_role and "'s" not in sentence and "’s" not in sentence:
         return []  # most sentences name nobody; skip the costly patterns
     local = [CompanySpan(c.start - offset, c.end - offset, c.surface, c.company) for c in companies
              if offset <= c.start < offset + len(sentence)]
     found: dict[str, PersonMention] = {}
-    for c in _candidates(sentence, lower):
+    for c in (_candidates(sentence, lower) if has_role else ()):
         if c.name in found or not _valid_name(c.name, local, c.name_span[0]):
             continue
         org = next((o for o in (_org_in(text, at, local, written) for text, at, written in c.orgs) if o), None)
