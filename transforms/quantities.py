@@ -21,7 +21,7 @@ COMPARATORS = {"exact": "=", "approximately": "~", "more_than": ">", "at_least":
 _UNIT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 _NUM = rf"(?:{NUMBER}|\b(?:{'|'.join(WORDS)})\b)"
 _QUANTITY = re.compile(  # the lookahead lets the engine skip positions that cannot start a figure
-    rf"(?=[\dbBtToOfFsSnNeE])(?P<between>between\s)?(?P<v1>{_NUM})(?:\s?(?P<s1>million|billion))?(?:\s?(?P<u1>{_UNIT}))?"
+    rf"(?=[\dbtofsenhad])(?P<between>between\s)?(?P<v1>{_NUM})(?:\s?(?P<s1>million|billion))?(?:\s?(?P<u1>{_UNIT}))?"
     rf"(?:\s?(?P<sep>-|–|to|and)\s?(?P<v2>{_NUM})(?:\s?(?P<s2>million|billion))?)?[\s-]?(?P<unit>{_UNIT})(?![\w])",
     re.IGNORECASE)
 _TONNES = re.compile(
