@@ -149,6 +149,8 @@ def _sentence_figures(ctx, sentence, index, spans, places, state: _Context) -> l
     text = sentence.text
     quantities = [q for q in find_quantities(text, ctx.year, ctx.refs.rates)
                   if not any(s <= q.start < e for s, e in spans)]
+    if not quantities:
+        return []
     years = find_years(text, ctx.year)
     companies = ctx.in_sentence(sentence)
     out = []
