@@ -134,9 +134,6 @@ def _context_candidates(text: str, gazetteer: Gazetteer) -> dict[str, Company]:
         name, owner_country = _clean_candidate(text[match.start():end])
         if not name or gazetteer.lookup(name) or name in found:
             continue
-        known = gazetteer.find(name)
-        if known and known[0][0] == 0 and known[0][1] == len(name):
-            continue
         if _PRODUCT_AFTER.match(text, end):
             continue
         start = match.start() + text[match.start():end].find(name)

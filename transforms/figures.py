@@ -9,11 +9,10 @@ from functools import lru_cache
 
 from transforms.dates import FUTURE_CUES, YearMention, find_horizon, find_years
 from transforms.quantities import Quantity, find_quantities
-from transforms.regions import find_places
+from transforms.regions import find_places, leading_place
 from transforms.text import Sentence
 
 _CLAUSE_BREAK = re.compile(r";|,\s(?:while|whereas|but|and)\s|\s—\s|,\swith\s")
-_LEADING_PLACE = re.compile(r"^(?:In\s|Across\s|For\s)?(?:the\s)?$")
 _PLACE_AFTER = re.compile(r"^[^,;.]{0,25}?\b(?:in|for|across|of)\s(?:the\s)?$")
 
 
@@ -136,21 +135,27 @@ def find_figures(ctx, speakers: dict[int, str | None]) -> list[Figure]:
             state = _Context()
             continue
         spans = [(c.start - sentence.start, c.end - sentence.start) for c in ctx.in_sentence(sentence)]
-        places = [p for p in find_places(text) if not any(s <= p[0] < e for s, e in spans)]
-        figures += _sentence_figures(ctx, sentence, index, spans, places, state)
-        if places and state.paragraph_region is None:
-            state.paragraph_region = places[0][2]
-        if places and _LEADING_PLACE.match(text[:places[0][0]]):
-            state.lead_region = places[0][2]
+        found = _sentence_figures(ctx, sentence, index, spans, state)
+        figures += found
+        if state.paragraph_region is None:  # places are looked up only where they matter
+            places = _places(text, spans)
+            state.paragraph_region = places[0][2] if places else None
+        state.lead_region = leading_place(text) or state.lead_region
     return figures
 
 
-def _sentence_figures(ctx, sentence, index, spans, places, state: _Context) -> list[Figure]:
+def _places(text: str, spans: list[tuple[int, int]]) -> list:
+    """Places named in a sentence, outside company names ("State Grid Corporation of China")."""
+    return [p for p in find_places(text) if not any(s <= p[0] < e for s, e in spans)]
+
+
+def _sentence_figures(ctx, sentence, index, spans, state: _Context) -> list[Figure]:
     text = sentence.text
     quantities = [q for q in find_quantities(text, ctx.year, ctx.refs.rates)
                   if not any(s <= q.start < e for s, e in spans)]
     if not quantities:
         return []
+    places = _places(text, spans)
     years = find_years(text, ctx.year)
     companies = ctx.in_sentence(sentence)
     out = []

@@ -66,6 +66,15 @@ def find_places(text: str) -> list[tuple[int, int, str]]:
             if not any(s <= m.start() < e for s, e in ranked)]
 
 
+_LEADING = re.compile(r"(?:(?:In|Across|For)\s)?(?:the\s)?(" + _PLACE_RE.pattern + r")")
+
+
+def leading_place(text: str) -> str | None:
+    """The code of a place a sentence opens with ("Worldwide, ...", "In Texas, ..."), if any."""
+    m = _LEADING.match(text)
+    return PLACES[m.group(1)] if m else None
+
+
 def place_code(name: str) -> str | None:
     """The code of a place name, or None."""
     return PLACES.get(name.strip())
