@@ -31,9 +31,7 @@ FRACTIONS = {
 
 NUMBER = r"(?<![\w.])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)|(?<![\w.,])\d+(?:\.\d+)?(?!\d)"
 SCALE = r"(?:trillion|billion|million|thousand|bln|bil|mln|trn|tn|bn|mn|mil|[bmk])\b"
-NUMBER_WORD = r"\b(?:" + "|".join(sorted(WORDS, key=len, reverse=True)) + r")\b"
 _NUMBER_RE = re.compile(NUMBER)
-_WORDS_RE = re.compile(NUMBER_WORD, re.IGNORECASE)
 
 
 def parse_number(token: str) -> float | None:

@@ -56,7 +56,6 @@ _PLACE_RE = re.compile(
 )
 # "the world's largest utility" ranks a company; it does not make a figure global.
 _SUPERLATIVE = re.compile(r"\bworld(?:'s|’s)\s(?:\w+est|most|top|leading|No\.?\s?\d|first|second|third)\b")
-COUNTRY_CODES = frozenset(c for c in PLACES.values() if len(c) == 2)
 
 
 def find_places(text: str) -> list[tuple[int, int, str]]:
@@ -73,8 +72,3 @@ def leading_place(text: str) -> str | None:
     """The code of a place a sentence opens with ("Worldwide, ...", "In Texas, ..."), if any."""
     m = _LEADING.match(text)
     return PLACES[m.group(1)] if m else None
-
-
-def place_code(name: str) -> str | None:
-    """The code of a place name, or None."""
-    return PLACES.get(name.strip())
