@@ -16,8 +16,8 @@ ORG_HEADS = (
     "JSC|AG|SE|NV|Limited|Partners|Capital|Securities|Investments|Management|Ventures|"
     "Technologies|Technology|Advisors|Advisers|Advisory|Research|Insight|Labs|Systems|"
     "Semiconductor|Electronics|Networks|Data Centers|Platforms|Intelligence|Robotics|"
-    "Solutions|Markets|Analytics|Consulting|Industries|Interconnection|Equity|Asset Management|"
-    "Fund Management|Energy|Power|Power International|Medical|AI"
+    "Solutions|Markets|Analytics|Consulting|Industries|Equity|Asset Management|"
+    "Fund Management|Energy|Power|International|Medical|AI"
 )
 # Common nouns that introduce a company name ("games developer miHoYo").
 DESCRIPTORS = (

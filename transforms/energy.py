@@ -21,7 +21,7 @@ SECTORS = [
     ("clean_energy", r"wind and solar|solar and wind|clean (?:power|energy|generation)|renewabl\w*|non-fossil"),
     ("ai", r"AI-focused|AI facilities|facilities built for AI|AI servers?"),
     ("data_centers", r"data[- ]cent(?:re|er)s?|server farms?|computing (?:capacity|cluster|power)|"
-                     r"cluster|campus|hyperscal\w*|AI campus|Stargate|computing"),
+                     r"cluster|campus|hyperscal\w*|AI campus|computing"),
     ("solar", r"solar"), ("wind", r"\bwind\b"), ("nuclear", r"nuclear|reactors?|\bSMRs?\b|modular reactors?"),
     ("hydro", r"hydro\w*"), ("gas", r"\bgas\b|gas-fired|turbines?"), ("coal", r"\bcoal\b|coal-fired|thermal power"),
     ("batteries", r"batter\w*|energy storage|storage"),

@@ -12,7 +12,7 @@ _SUBJECT_STOP = re.compile(r"\b(?:is|are|was|were|will|would|could|should|has|ha
 # Figures that are a stake, a price, a deal's size or a rate, not a forecast: judged by the words
 # just before them ("will own about 90%", "plus or minus 2%", "a US$10bil agreement").
 _NOT_FORECAST = re.compile(
-    r"\b(?:valu\w*|worth|stake|own|owns|premium|coupon|yield|SOFR|plus or minus|discount|"
+    r"\b(?:valu\w*|worth|stake|own|owns|premium|coupon|yield|SOFR|LIBOR|interest|plus or minus|discount|"
     r"committed|signed|agreement|contract|budget\w*)\b[^.;]{0,40}$|^\s?(?:a|per)\sshare|"
     r"^\s?(?:senior\s)?notes|^\s(?:agreement|contract|deal|premium)", re.IGNORECASE)
 _BY_YEAR = re.compile(r"\bby\s(?:the\s)?(?:end\sof\s)?(?:mid-)?(?:\d{4}|(?:the|this)\sdecade)\b")

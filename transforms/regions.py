@@ -8,17 +8,26 @@ PLACES: dict[str, str] = {}
 _GROUPS = {
     "US": "US|U.S.|USA|U.S.A.|United States|America|American|Americans|Washington|New York|"
           "San Francisco|Silicon Valley|Seattle|Boston|Austin|Houston|Dallas|Chicago|Los Angeles|"
-          "Palo Alto|Menlo Park|Mountain View|Redmond|Santa Clara|Virginia|Texas|Ohio|California|"
-          "Pennsylvania|Arizona|Georgia|Louisiana|Tennessee|Memphis|Illinois|Oregon|Nevada|Iowa",
+          "Palo Alto|Menlo Park|Mountain View|Redmond|Santa Clara|Memphis|Phoenix|Atlanta|"
+          # The fifty states (Washington and New York are above).
+          "Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia|"
+          "Hawaii|Idaho|Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|Massachusetts|"
+          "Michigan|Minnesota|Mississippi|Missouri|Montana|Nebraska|Nevada|New Hampshire|New Jersey|"
+          "New Mexico|North Carolina|North Dakota|Ohio|Oklahoma|Oregon|Pennsylvania|Rhode Island|"
+          "South Carolina|South Dakota|Tennessee|Texas|Utah|Vermont|Virginia|West Virginia|Wisconsin|Wyoming",
     "CN": "China|Chinese|PRC|mainland|Beijing|Shanghai|Shenzhen|Hangzhou|Guangzhou|Chengdu|Wuhan|"
-          "Nanjing|Suzhou|Tianjin|Hefei|Xi'an",
+          "Nanjing|Suzhou|Tianjin|Hefei|Xi'an|Chongqing|"
+          # Provinces and regions.
+          "Guangdong|Jiangsu|Zhejiang|Shandong|Henan|Sichuan|Hubei|Hunan|Fujian|Anhui|Hebei|Shanxi|"
+          "Shaanxi|Jiangxi|Liaoning|Jilin|Heilongjiang|Yunnan|Guizhou|Guangxi|Gansu|Qinghai|Hainan|"
+          "Inner Mongolia|Ningxia|Xinjiang|Tibet",
     "HK": "Hong Kong",
     "TW": "Taiwan|Taiwanese|Taipei|Hsinchu",
     "JP": "Japan|Japanese|Tokyo|Osaka",
     "KR": "South Korea|Korea|Korean|South Korean|Seoul",
     "IN": "India|Indian|Mumbai|Bangalore|Bengaluru|New Delhi",
     "SG": "Singapore|Singaporean",
-    "MY": "Malaysia|Malaysian|Kuala Lumpur|Johor",
+    "MY": "Malaysia|Malaysian|Kuala Lumpur|Johor|Penang|Selangor|Sarawak",
     "ID": "Indonesia|Indonesian|Jakarta",
     "VN": "Vietnam|Vietnamese",
     "TH": "Thailand|Thai",
@@ -29,9 +38,9 @@ _GROUPS = {
     "IL": "Israel|Israeli|Tel Aviv",
     "GB": "United Kingdom|UK|U.K.|Britain|British|England|London",
     "IE": "Ireland|Irish|Dublin",
-    "DE": "Germany|German|Berlin|Munich|Heidelberg|Frankfurt",
+    "DE": "Germany|German|Berlin|Munich|Frankfurt|Hamburg|Cologne|Stuttgart|Dresden",
     "FR": "France|French|Paris",
-    "NL": "Netherlands|Dutch|Amsterdam|Veldhoven",
+    "NL": "Netherlands|Dutch|Amsterdam|Rotterdam|Eindhoven",
     "CH": "Switzerland|Swiss|Zurich|Geneva",
     "SE": "Sweden|Swedish|Stockholm",
     "NO": "Norway|Norwegian|Oslo",
