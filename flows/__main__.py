@@ -11,8 +11,8 @@ def _parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="ingest, extract, validate and publish")
     run.add_argument("--source", action="append", dest="sources", metavar="PATH_OR_URL")
     backfill = commands.add_parser("backfill", help="re-extract landed articles in a date range")
-    backfill.add_argument("--since", required=True)
-    backfill.add_argument("--until")
+    backfill.add_argument("--since", required=True, type=_date)
+    backfill.add_argument("--until", type=_date)
     for command in (run, backfill):
         command.add_argument("--data-dir", default="data")
         command.add_argument("--workers", type=_workers, default=1,
@@ -37,6 +37,14 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _date(value: str) -> str:
+    from flows.sources import parse_timestamp
+
+    if parse_timestamp(value) is None:
+        raise argparse.ArgumentTypeError(f"not a date: {value!r}")
+    return value
+
+
 def _workers(value: str) -> int:
     from flows.pipeline import cpu_count
 
@@ -44,7 +52,15 @@ def _workers(value: str) -> int:
 
 
 def _run(args) -> int:
+    from pathlib import Path
+
     from flows.pipeline import with_workers
+    from flows.web import is_url
+
+    missing = [s for s in getattr(args, "sources", None) or [] if not is_url(s) and not Path(s).exists()]
+    if missing:
+        print(f"error: {missing[0]}: no such file or folder", file=sys.stderr)
+        return 1
 
     flow = with_workers(args.workers, args.dask_address)
     summary = flow(sources=getattr(args, "sources", None), data_dir=args.data_dir,

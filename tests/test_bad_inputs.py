@@ -113,3 +113,13 @@ def test_redirects_to_other_schemes_and_file_links_are_refused(monkeypatch):
                     '<?xml version="1.0"?><rss><channel><item><title>a</title><link>file:///etc/passwd</link>'
                     "</item><item><title>b</title><link>../../../etc/x</link></item></channel></rss>")
     assert [i.url for i in web.feed_items(page)] == ["http://127.0.0.1/etc/x"]
+
+
+def test_cli_refuses_a_missing_source_and_a_bad_date_before_starting(tmp_path, capsys):
+    from flows.__main__ import main
+
+    assert main(["run", "--source", str(tmp_path / "nowhere"), "--data-dir", str(tmp_path)]) == 1
+    assert capsys.readouterr().err.strip() == f"error: {tmp_path / 'nowhere'}: no such file or folder"
+    with pytest.raises(SystemExit) as exit_info:
+        main(["backfill", "--since", "someday"])
+    assert exit_info.value.code == 2
