@@ -13,7 +13,7 @@ from transforms.energy import find_energy_metrics
 from transforms.figures import find_figures
 from transforms.forecasts import find_forecasts
 from transforms.funding import find_funding
-from transforms.gazetteer import Gazetteer, slugify
+from transforms.gazetteer import Gazetteer
 from transforms.money import find_money
 from transforms.people import find_people
 from transforms.rows import CompanyMentionRow, PersonRow
@@ -192,8 +192,7 @@ def _speakers(ctx: Context, names: dict[str, str]) -> dict[int, str | None]:
 
 
 def _amount_positions(row) -> list[int]:
-    """Offsets (within the sentence) of money figures a funding row used."""
+    """Offsets of every amount in a funding row's sentence: money raised there is no forecast
+    and no energy investment."""
     return [m.start for m in find_money(row.evidence)]
 
-
-__all__ = ["ArticleText", "Context", "Extraction", "ReferenceData", "extract_article", "slugify"]
