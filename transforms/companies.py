@@ -41,6 +41,11 @@ NOT_BUSINESS = re.compile(
 # "Shanghai-based X", "shares of X") or after it ("X's shares", "X (0100.HK)", "X, a ... firm").
 _SEQUENCE = re.compile(rf"(?<![\w&.-]){_TOKEN}(?:\s(?:&\s|of\s)?{_TOKEN}){{0,7}}")
 _HEAD_END = re.compile(rf"\s(?:{ORG_HEADS})$")
+# A list after a plural business noun: "operators such as Vantage Data Centers, DataBank and Switch".
+_SUCH_AS = (r"\b(?:companies|firms|operators|groups|start-?ups|rivals|peers|makers|developers|providers|"
+            r"investors|lenders|banks|funds|utilities|chipmakers|customers|clients|backers)\s(?:such\sas|including)"
+            rf"\s(?:{_TOKEN}(?:\s{_TOKEN}){{0,4}},?\s(?:and\s)?){{0,5}}")
+_SUCH_AS_BEFORE = re.compile(rf"{_SUCH_AS}$")
 _CUE_BEFORE = re.compile(rf"(?:\b(?:{DESCRIPTORS})|-based(?:\s[a-z-]+)?|\bshares\sof|\bfounder\sof)\s$")
 _CUE_AFTER = re.compile(
     rf"(?:'s|’s|')\s(?:shares|stock|listing|IPO|debut|founder|chief)\b"
@@ -55,7 +60,10 @@ def _has_company_cue(text: str, start: int, end: int) -> bool:
     run = text[start:end]
     if _HEAD_END.search(run) or _BASED_PREFIX.match(run):
         return True
-    return bool(_CUE_BEFORE.search(text, max(0, start - 40), start) or _CUE_AFTER.match(text, end))
+    if _CUE_BEFORE.search(text, max(0, start - 40), start) or _CUE_AFTER.match(text, end):
+        return True
+    window = text[max(0, start - 120):start]
+    return ("such as" in window or "including" in window) and bool(_SUCH_AS_BEFORE.search(window))
 
 
 # A name followed by one of these is a product or place, not a company ("the Hailuo AI video tool").
