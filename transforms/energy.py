@@ -19,7 +19,7 @@ _ENERGY_MONEY = re.compile(
 _INVESTMENT = re.compile(r"invest\w*|spen[dt]\w*|capital|budget\w*|commit\w*|outlays?", re.IGNORECASE)
 SECTORS = [
     ("clean_energy", r"wind and solar|solar and wind|clean (?:power|energy|generation)|renewabl\w*|non-fossil"),
-    ("ai", r"AI-focused|AI facilities|facilities built for AI|AI servers?"),
+    ("ai", r"AI-focused|AI facilities|facilities built for AI|AI servers?|from AI\b|AI workloads?|AI computing"),
     ("data_centers", r"data[- ]cent(?:re|er)s?|server farms?|computing (?:capacity|cluster|power)|"
                      r"cluster|campus|hyperscal\w*|AI campus|computing"),
     ("solar", r"solar"), ("wind", r"\bwind\b"), ("nuclear", r"nuclear|reactors?|\bSMRs?\b|modular reactors?"),
