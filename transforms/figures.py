@@ -64,10 +64,10 @@ def _stated_region(text: str, places: list, clause: tuple[int, int], q: Quantity
     return chosen[0][2] if chosen else None
 
 
-def _region(text: str, places: list, clause: tuple[int, int], q: Quantity, state: _Context) -> str | None:
+def _region(stated: str | None, places: list, clause: tuple[int, int], q: Quantity, state: _Context) -> str | None:
     """The stated region, else a place later in the clause, else the paragraph's, else the last figure's."""
     after = [p for p in places if clause[0] <= p[0] < clause[1] and p[0] >= q.end]
-    return (_stated_region(text, places, clause, q) or (after[0][2] if after else None)
+    return (stated or (after[0][2] if after else None)
             or state.lead_region or state.paragraph_region or state.region)
 
 
@@ -168,9 +168,10 @@ def _sentence_figures(ctx, sentence, index, spans, state: _Context) -> list[Figu
         future = _speaks_of_future(clause_text) or _speaks_of_future(text[:clause[0]])
         year, baseline, now = _years(years, segment, clause, q, text, state, future, ctx.year)
         projected = _is_projection(clause_text, year, ctx.year, now) or (future and not now and not year)
+        stated = _stated_region(text, places, clause, q)
         out.append(Figure(
-            sentence, clause_text, q, _region(text, places, clause, q, state),
-            _stated_region(text, places, clause, q), year, baseline, _horizon(clause_text),
+            sentence, clause_text, q, _region(stated, places, clause, q, state),
+            stated, year, baseline, _horizon(clause_text),
             projected, state.speaker, companies[0].company.name if companies else None,
             q.start - clause[0], index))
         state.region = out[-1].region or state.region
