@@ -206,10 +206,5 @@ def find_companies(text: str, gazetteer: Gazetteer) -> list[CompanySpan]:
     redefined = _local_acronyms(text, gazetteer)
     spans = [CompanySpan(s, e, text[s:e], c) for s, e, c in gazetteer.find(text) if text[s:e] not in redefined]
     if surfaces:
-        local = re.compile(
-            r"(?<![\w&])(?:" + "|".join(re.escape(s) for s in sorted(surfaces, key=len, reverse=True))
-            + r")(?![\w&]|-\w)"
-        )
-        spans += [CompanySpan(m.start(), m.end(), m.group(0), surfaces[m.group(0)])
-                  for m in local.finditer(text)]
+        spans += [CompanySpan(s, e, text[s:e], c) for s, e, c in Gazetteer.of_surfaces(surfaces).find(text)]
     return _resolve_overlaps(spans)

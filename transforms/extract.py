@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_right
 import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -64,7 +65,18 @@ class Context:
 
     def in_sentence(self, sentence: Sentence) -> list[CompanySpan]:
         """Company mentions inside one sentence."""
-        return [c for c in self.companies if sentence.start <= c.start < sentence.end]
+        return self._by_sentence.get(sentence.start, [])
+
+    @cached_property
+    def _by_sentence(self) -> dict[int, list[CompanySpan]]:
+        # Every extractor asks for each sentence's companies; group them once.
+        starts = [s.start for s in self.sentences]
+        grouped: dict[int, list[CompanySpan]] = {}
+        for span in self.companies:
+            i = bisect_right(starts, span.start) - 1
+            if i >= 0 and span.start < self.sentences[i].end:
+                grouped.setdefault(starts[i], []).append(span)
+        return grouped
 
     def grounding(self, sentence: Sentence) -> dict:
         """Evidence columns for a row resting on this sentence."""
@@ -179,16 +191,33 @@ def _speakers(ctx: Context, names: dict[str, str]) -> dict[int, str | None]:
     """The person each sentence quotes, by sentence index: one it names, else the last one
     while it says he or she, else the person its section's heading names."""
     out, last, section = {}, None, None
-    pattern = re.compile(r"\b(?:" + "|".join(re.escape(t) for t in sorted(names, key=len, reverse=True))
-                         + r")\b") if names else None
+    forms = sorted(names, key=len, reverse=True)
     for index, sentence in enumerate(ctx.sentences):
-        found = pattern.search(sentence.text) if pattern else None
-        named = names[found.group(0)] if found else None
+        found = _first_named(sentence.text, forms)
+        named = names[found] if found else None
         last = named or (last if _PRONOUN.search(sentence.text) else None) or section
         if not sentence.text.rstrip().endswith((".", "!", "?", '"', "”", ":")):
             section = last if any(full in sentence.text for full in names.values()) else None
         out[index] = last
     return out
+
+
+def _first_named(text: str, forms: list[str]) -> str | None:
+    """The form named first in text as a whole word, the longest at one position."""
+    # str.find, not a regex: an article's names would need a pattern compiled per article.
+    best: tuple[int, int] | None = None
+    for rank, form in enumerate(forms):
+        at = text.find(form)
+        while at >= 0 and not _whole_word(text, at, at + len(form)):
+            at = text.find(form, at + 1)
+        if at >= 0 and (best is None or at < best[0]):
+            best = (at, rank)
+    return forms[best[1]] if best else None
+
+
+def _whole_word(text: str, start: int, end: int) -> bool:
+    return not (start and (text[start - 1].isalnum() or text[start - 1] == "_")) and \
+        not (end < len(text) and (text[end].isalnum() or text[end] == "_"))
 
 
 def _amount_positions(row) -> list[int]:

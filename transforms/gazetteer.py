@@ -49,11 +49,21 @@ class Gazetteer:
             gaz.companies.append(company)
             for surface in (company.name, *aliases):
                 gaz.by_surface.setdefault(surface, company)
-        for surface in sorted(gaz.by_surface, key=len, reverse=True):
+        gaz._index_first_words()
+        return gaz
+
+    @classmethod
+    def of_surfaces(cls, surfaces: dict[str, Company]) -> "Gazetteer":
+        """A lookup over given surface forms, such as the names one article introduces."""
+        gaz = cls(list(dict.fromkeys(surfaces.values())), dict(surfaces))
+        gaz._index_first_words()
+        return gaz
+
+    def _index_first_words(self) -> None:
+        for surface in sorted(self.by_surface, key=len, reverse=True):
             first = _WORD.match(surface)
             if first:
-                gaz.by_first_word.setdefault(first.group(0).rstrip(".'’"), []).append(surface)
-        return gaz
+                self.by_first_word.setdefault(first.group(0).rstrip(".'’"), []).append(surface)
 
     def find(self, text: str) -> list[tuple[int, int, Company]]:
         """(start, end, company) for every known surface form in text, longest match first."""

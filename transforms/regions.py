@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+
+from transforms.patterns import alternation
 
 # Surface form -> ISO 3166-1 alpha-2, "EU" or "WORLD". Case-sensitive forms.
 PLACES: dict[str, str] = {}
@@ -59,19 +62,17 @@ for _code, _forms in _GROUPS.items():
     for _form in _forms.split("|"):
         PLACES[_form] = _code
 
-_PLACE_RE = re.compile(
-    r"(?<![\w.])(?:" + "|".join(re.escape(p) for p in sorted(PLACES, key=len, reverse=True))
-    + r")(?![\w$])"
-)
+_PLACE_RE = re.compile(r"(?<![\w.])(?:" + alternation(PLACES) + r")(?![\w$])")
 # "the world's largest utility" ranks a company; it does not make a figure global.
 _SUPERLATIVE = re.compile(r"\bworld(?:'s|’s)\s(?:\w+est|most|top|leading|No\.?\s?\d|first|second|third)\b")
 
 
-def find_places(text: str) -> list[tuple[int, int, str]]:
+@lru_cache(maxsize=256)  # a sentence's places are asked for by several extractors
+def find_places(text: str) -> tuple[tuple[int, int, str], ...]:
     """(start, end, code) for every place named in text."""
     ranked = [(m.start(), m.end()) for m in _SUPERLATIVE.finditer(text)] if "world" in text else []
-    return [(m.start(), m.end(), PLACES[m.group(0)]) for m in _PLACE_RE.finditer(text)
-            if not any(s <= m.start() < e for s, e in ranked)]
+    return tuple((m.start(), m.end(), PLACES[m.group(0)]) for m in _PLACE_RE.finditer(text)
+                 if not any(s <= m.start() < e for s, e in ranked))
 
 
 _LEADING = re.compile(r"(?:(?:In|Across|For)\s)?(?:the\s)?(" + _PLACE_RE.pattern + r")")
