@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from transforms.numbers import WORDS
+from transforms.patterns import CaselessPattern
 
 YEAR = r"(?:19[9]\d|20\d\d|2100)"
 _NUMWORD = r"(?:\d+|" + "|".join(WORDS) + r")"
@@ -25,18 +26,18 @@ _SAME = re.compile(r"\b(?:(?:by|at|to|over|during|in)\s)?(?:the\s)?(?:end\sof\s)
 _BY_YEAR = re.compile(r"\bby\s(?:the\s)?(?:end\sof\s)?\d{4}")
 _HISTORICAL = re.compile(rf"\b(?:in|during|for)\s(?P<a>{YEAR})\b")
 # Words that make a statement forward-looking.
-FUTURE_CUES = re.compile(
+FUTURE_CUES = CaselessPattern(
     r"\b(?:will|would|could|should|may|might|expect\w*|project\w*|forecast\w*|predict\w*|set to|"
     r"on track|on course|likely|poised|aims?|aiming|plan(?:s|ned|ning)?|target\w*|goals?|pledg\w*|guid\w*|"
     r"outlook|sees|see|puts|reckons?|estimates? that|due to|to come online|going to|intends?|"
     r"scenarios?|base case|believes?|anticipat\w*|probability|chance|odds|next \w+ years|coming years|"
-    r"further out)\b", re.IGNORECASE)
+    r"further out)\b")
 _DECADE_END = re.compile(r"\b(?:by|before)\s(?:the\s)?end\sof\s(?:the|this)\sdecade\b")
 _RELATIVE = [(re.compile(r"\bthis year\b|\bcurrent year\b"), 0), (re.compile(r"\blast year\b|\ba year earlier\b"), -1),
              (re.compile(r"\bnext year\b"), 1)]
-_HORIZON = re.compile(
+_HORIZON = CaselessPattern(
     rf"\b(?:(?:over|for|in)\s(?:the\s)?(?:next|coming)|within(?:\sthe\snext)?|in|over)\s(?P<a>{_NUMWORD})(?:\s(?:to|or|-)\s(?P<b>{_NUMWORD}))?\s(?:more\s)?years\b"
-    rf"|\b(?P<c>{_NUMWORD})\s(?:to\s(?P<d>{_NUMWORD})\s)?years\saway\b", re.IGNORECASE)
+    rf"|\b(?P<c>{_NUMWORD})\s(?:to\s(?P<d>{_NUMWORD})\s)?years\saway\b")
 
 
 @dataclass(frozen=True)

@@ -5,18 +5,19 @@ import re
 from functools import lru_cache
 
 from transforms.figures import Figure
+from transforms.patterns import CaselessPattern
 from transforms.rows import EnergyMetricRow
 
 ENERGY_UNITS = {"TWh", "GWh", "MWh", "GW", "MW", "kW", "tonnes_co2"}
-ENERGY_CONTEXT = re.compile(
+ENERGY_CONTEXT = CaselessPattern(
     r"electricity|(?<!computing )\bpower\b|energy|demand(?! for (?:AI )?(?:chips|accelerators|GPUs|processors|compute))|"
     r"consum\w*|capacity|\bgrid|emission|solar|wind|nuclear|\bcoal\b|\bgas\b|generat\w*|\bload\b|"
-    r"reactor|renewable|non-fossil|batter\w*|storage|utilit\w*", re.IGNORECASE)
+    r"reactor|renewable|non-fossil|batter\w*|storage|utilit\w*")
 # Money counts as an energy figure only when spent on the energy system itself.
-_ENERGY_MONEY = re.compile(
+_ENERGY_MONEY = CaselessPattern(
     r"electricity|(?<!computing )\bpower\b|energy|\bgrid|nuclear|solar|wind|renewable|utilit\w*|"
-    r"network|reactor|\bgas\b|\bcoal\b|transmission|substation", re.IGNORECASE)
-_INVESTMENT = re.compile(r"invest\w*|spen[dt]\w*|capital|budget\w*|commit\w*|outlays?", re.IGNORECASE)
+    r"network|reactor|\bgas\b|\bcoal\b|transmission|substation")
+_INVESTMENT = CaselessPattern(r"invest\w*|spen[dt]\w*|capital|budget\w*|commit\w*|outlays?")
 SECTORS = [
     ("clean_energy", r"wind and solar|solar and wind|clean (?:power|energy|generation)|renewabl\w*|non-fossil"),
     ("ai", r"AI-focused|AI facilities|facilities built for AI|AI servers?|from AI\b|AI workloads?|AI computing"),
@@ -28,13 +29,15 @@ SECTORS = [
     ("power_system", r"\bgrid\b|networks?|power system|generating capacity|power sector|power plants?|"
                      r"utilit\w*|electricity|\bpeak\b|\bload\b|installed capacity|power consumption|generated"),
 ]
-_SECTOR_RES = [(name, re.compile(p, re.IGNORECASE)) for name, p in SECTORS]
-_SHARE = re.compile(r"\bshare\b|accounts? for|accounted for|\bof (?:all |the |global |national |its |"
+_SECTOR_RES = [(name, CaselessPattern(p)) for name, p in SECTORS]
+_SHARE = CaselessPattern(r"\bshare\b|accounts? for|accounted for|\bof (?:all |the |global |national |its |"
                     r"(?:the )?[\w.-]+(?:'s|’s) |metered )?(?:[\w.-]+ )?"
-                    r"(?:electricity|power|demand|consumption|generation)", re.IGNORECASE)
-_DEMAND = re.compile(r"demand|consum\w*|\buse[ds]?\b|\bload\b|electricity|need", re.IGNORECASE)
-_CAPACITY = re.compile(r"capacity|install\w*|fleet|plants?|reactors?|build|\bMW\b|\bGW\b", re.IGNORECASE)
-_GENERATION = re.compile(r"generat\w*|produc\w*|output", re.IGNORECASE)
+                    r"(?:electricity|power|demand|consumption|generation)")
+_DEMAND = CaselessPattern(r"demand|consum\w*|\buse[ds]?\b|\bload\b|electricity|need")
+_CAPACITY = CaselessPattern(r"capacity|install\w*|fleet|plants?|reactors?|build|\bMW\b|\bGW\b")
+_GENERATION = CaselessPattern(r"generat\w*|produc\w*|output")
+_PEAK_DEMAND = CaselessPattern(r"demand|peak|\bload\b")
+_CONSUMPTION = CaselessPattern(r"demand|consum")
 
 
 def is_energy(figure: Figure) -> bool:
@@ -91,10 +94,10 @@ def metric_of(figure: Figure) -> str:
     if unit in ("TWh", "GWh", "MWh"):
         return "generation" if _GENERATION.search(clause) else "electricity_demand"
     if unit in ("GW", "MW", "kW"):
-        return "electricity_demand" if re.search(r"demand|peak|\bload\b", clause, re.IGNORECASE) else "capacity"
+        return "electricity_demand" if _PEAK_DEMAND.search(clause) else "capacity"
     if unit == "percent" and _SHARE.search(clause):
         return "share_of_demand"
-    if _CAPACITY.search(clause) and not re.search(r"demand|consum", clause, re.IGNORECASE):
+    if _CAPACITY.search(clause) and not _CONSUMPTION.search(clause):
         return "capacity"
     return "electricity_demand" if _DEMAND.search(clause) else "other"
 

@@ -5,22 +5,22 @@ import re
 
 from transforms.dates import FUTURE_CUES, find_horizon, find_years
 from transforms.figures import Figure
+from transforms.patterns import CaselessPattern
 from transforms.rows import ForecastRow
 
-_SUBJECT_STOP = re.compile(r"\b(?:is|are|was|were|will|would|could|should|has|have|had|to|expects?|"
-                           r"projected|set|on|sees|puts|said|says)\b", re.IGNORECASE)
+_SUBJECT_STOP = CaselessPattern(r"\b(?:is|are|was|were|will|would|could|should|has|have|had|to|expects?|"
+                           r"projected|set|on|sees|puts|said|says)\b")
 # Figures that are a stake, a price, a deal's size or a rate, not a forecast: judged by the words
 # just before them ("will own about 90%", "plus or minus 2%", "a US$10bil agreement").
-_NOT_FORECAST = re.compile(
+_NOT_FORECAST = CaselessPattern(
     r"\b(?:valu\w*|worth|stake|own|owns|premium|coupon|yield|SOFR|LIBOR|interest|plus or minus|discount|"
     r"committed|signed|agreement|contract|budget\w*)\b[^.;]{0,40}$|^\s?(?:a|per)\sshare|"
-    r"^\s?(?:senior\s)?notes|^\s(?:agreement|contract|deal|premium)", re.IGNORECASE)
+    r"^\s?(?:senior\s)?notes|^\s(?:agreement|contract|deal|premium)")
 _BY_YEAR = re.compile(r"\bby\s(?:the\s)?(?:end\sof\s)?(?:mid-)?(?:\d{4}|(?:the|this)\sdecade)\b")
 # A prediction that is a date or a span of time, not a number: "AGI within ten years".
 _DATED = re.compile(r"\b(?:superintelligence|artificial general intelligence|AGI|human-level|"
                     r"sustainable|last|continue|persist)\b", re.IGNORECASE)
-_DATED_CUE = re.compile(r"\b(?:arrive|away|by|before|within|pencilled|reach|achiev\w*|for the next|over the next)\b",
-                        re.IGNORECASE)
+_DATED_CUE = CaselessPattern(r"\b(?:arrive|away|by|before|within|pencilled|reach|achiev\w*|for the next|over the next)\b")
 
 
 def _subject(f: Figure) -> str:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 
 from transforms.companies import CompanySpan
 from transforms.money import Money, find_money, stated_usd, to_usd
+from transforms.patterns import CaselessPattern
 from transforms.rows import FundingRow
 
 # Event types by the words that signal them, in order of precedence.
@@ -21,46 +22,42 @@ EVENT_CUES = [
     ("investment", r"invest(?:s|ed|ing)?|backed|backing|stake|contribut\w*|put in|putting in"),
     ("grant", r"grants?|subsid(?:y|ies|is\w*|iz\w*)"),
 ]
-_EVENT_RES = [(kind, re.compile(rf"\b(?:{cue})\b", re.IGNORECASE)) for kind, cue in EVENT_CUES]
+_EVENT_RES = [(kind, CaselessPattern(rf"\b(?:{cue})\b")) for kind, cue in EVENT_CUES]
 # Where the one raising money is the object: "invested in X", "lent X", "a round for X", "acquire X".
-_OBJECT_RAISER = re.compile(
+_OBJECT_RAISER = CaselessPattern(
     r"\b(?:invest(?:s|ed|ing)?\b(?:[^.;]|\.(?=\d))*?\b(?:in|into)|lent|lends?|lending to|acquir\w*|buy|bought|"
     r"purchase of|stake in|takeover of|take over|backed|backing|(?:round|funding|financing) for|"
-    r"pay\w*\b(?:[^.;]|\.(?=\d)){0,50}\bof\s(?:its\s)?(?:[\w-]+\s){0,3})\s", re.IGNORECASE)
-_INVESTOR_CUE = re.compile(
+    r"pay\w*\b(?:[^.;]|\.(?=\d)){0,50}\bof\s(?:its\s)?(?:[\w-]+\s){0,3})\s")
+_INVESTOR_CUE = CaselessPattern(
     r"\b(?:led by|from|including|included|with|backed by|alongside|investors?|co-leads?|cornerstone|"
-    r"shareholders?|joined|joining|taking part|took part|arranged by)\s(?:[\w-]+\s){0,3}$", re.IGNORECASE)
-_ADVISER_CUE = re.compile(r"\b(?:hired|mandated|appointed|tapped|advised by|arranged by)\s$", re.IGNORECASE)
+    r"shareholders?|joined|joining|taking part|took part|arranged by)\s(?:[\w-]+\s){0,3}$")
+_ADVISER_CUE = CaselessPattern(r"\b(?:hired|mandated|appointed|tapped|advised by|arranged by)\s$")
 _LIST_GAP = re.compile(r",?\s(?:and\s)?|,\s")
 # Money that is not money raised: prices, results, values, budgets.
-_NOT_RAISED = re.compile(
+_NOT_RAISED = CaselessPattern(
     r"(?:revenue|sales|income|profit|loss|lost|market value|market capitali[sz]ation|worth|"
     r"a share|per share|spend\w*|capex|capital expenditure|budget\w*|costs?|charge|assets|"
     r"manag\w*|burn\w*|price|priced at|offer price|closing at|closed at|run rate|agreement|contract)"
-    r"\W+(?:\w+\W+){0,5}$", re.IGNORECASE)
-_NOT_RAISED_AFTER = re.compile(r"\s?(?:a|per)\s+share\b|\s(?:in the bank|in cash|of cash|in revenue|in sales)",
-                               re.IGNORECASE)
-_VALUATION = re.compile(r"(?:valu\w*|worth)\b(?:[^.;]|\.(?=\d)){0,60}?\bat\s(?:\w+\s){0,3}$|(?:valu\w*|worth)\s(?:of\s)?(?:\w+\s){0,2}$",
-                        re.IGNORECASE)
-_VALUATION_AFTER = re.compile(r"\s(?:(?:post|pre)-money\s)?valuation", re.IGNORECASE)
+    r"\W+(?:\w+\W+){0,5}$")
+_NOT_RAISED_AFTER = CaselessPattern(r"\s?(?:a|per)\s+share\b|\s(?:in the bank|in cash|of cash|in revenue|in sales)")
+_VALUATION = CaselessPattern(r"(?:valu\w*|worth)\b(?:[^.;]|\.(?=\d)){0,60}?\bat\s(?:\w+\s){0,3}$|(?:valu\w*|worth)\s(?:of\s)?(?:\w+\s){0,2}$")
+_VALUATION_AFTER = CaselessPattern(r"\s(?:(?:post|pre)-money\s)?valuation")
 _ROUND = re.compile(r"\b(?:Series [A-H]\+?(?:\s(?:and|&)\sSeries [A-H]\+?)?|seed round|pre-IPO round|angel round)",
                     re.IGNORECASE)
-_AGGREGATE = re.compile(r"\b(?:collectively|together|combined|in total|aggregate|between them|altogether)\b",
-                        re.IGNORECASE)
-_REPORTED = re.compile(r"\b(?:in talks|talks to|preparing|weighing|considering|reportedly|is said to|"
-                       r"are said to|sounding out|negotiat\w*)\b", re.IGNORECASE)
-_PLANNED = re.compile(r"\b(?:plan(?:s|ned|ning)?|will|would|aims?|seek\w*|expected to|set to|could|agreed to|"
-                      r"intends?|proposed|pending|subject to|due to close)\b", re.IGNORECASE)
-_FORECAST = re.compile(r"\b(?:expects?|forecasts?|estimates?|predicts?|projects?|reckons?)\b", re.IGNORECASE)
+_AGGREGATE = CaselessPattern(r"\b(?:collectively|together|combined|in total|aggregate|between them|altogether)\b")
+_REPORTED = CaselessPattern(r"\b(?:in talks|talks to|preparing|weighing|considering|reportedly|is said to|"
+                       r"are said to|sounding out|negotiat\w*)\b")
+_PLANNED = CaselessPattern(r"\b(?:plan(?:s|ned|ning)?|will|would|aims?|seek\w*|expected to|set to|could|agreed to|"
+                      r"intends?|proposed|pending|subject to|due to close)\b")
+_FORECAST = CaselessPattern(r"\b(?:expects?|forecasts?|estimates?|predicts?|projects?|reckons?)\b")
 # A subject that refers back to a company named earlier ("it", "the Beijing-based firm").
-_ANAPHOR = re.compile(r"\b(?:it|its|the\s(?:[\w-]+\s){0,3}(?:company|firm|group|start-?up|developer|designer|"
-                      r"maker|lab|chipmaker|operator|business|provider|lender))\b", re.IGNORECASE)
-_COMPANY_NOUN = re.compile(r"(?:the|this)\s(?:[\w-]+\s){0,3}(?:company|firm|group|start-?up|developer|business)\b",
-                          re.IGNORECASE)
+_ANAPHOR = CaselessPattern(r"\b(?:it|its|the\s(?:[\w-]+\s){0,3}(?:company|firm|group|start-?up|developer|designer|"
+                      r"maker|lab|chipmaker|operator|business|provider|lender))\b")
+_COMPANY_NOUN = CaselessPattern(r"(?:the|this)\s(?:[\w-]+\s){0,3}(?:company|firm|group|start-?up|developer|business)\b")
 # Sentences about backers ("ICONIQ led that round") do not change who the story is about.
 _BACKERS = re.compile(r"\b(?:took part|taking part|joined|joining|led|co-led|participated|invested|backed)\b")
 _CLAUSE = re.compile(r";|,\s(?:and|while|but|whereas)\s|\band separately\b|\bwhen\s(?=it\b|they\b)")
-_DIVEST = re.compile(r"\bs(?:old|ells?|elling)\s(?:[\w-]+\s){0,3}stake\b", re.IGNORECASE)
+_DIVEST = CaselessPattern(r"\bs(?:old|ells?|elling)\s(?:[\w-]+\s){0,3}stake\b")
 _DIGIT = re.compile(r"\d")
 _QUOTED = re.compile(r"[\"“][^\"”]*[\"”]")
 
@@ -186,7 +183,7 @@ def find_funding(ctx) -> list[FundingRow]:
     return _with_unpriced(ctx, rows)
 
 
-_VALUES_IT = re.compile(r"\b(?:values?|valued|valuing)\b", re.IGNORECASE)
+_VALUES_IT = CaselessPattern(r"\b(?:values?|valued|valuing)\b")
 
 
 def _with_later_valuation(ctx, row: FundingRow, sentence, spans) -> FundingRow:

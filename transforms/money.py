@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from transforms.numbers import NUMBER, SCALE, parse_number, scale_factor
+from transforms.patterns import CaselessPattern
 
 PREFIXES = {
     "US$": "USD", "HK$": "HKD", "S$": "SGD", "NT$": "TWD", "A$": "AUD", "C$": "CAD",
@@ -28,19 +29,14 @@ QUALIFIERS = [
 ]
 _PREFIX = "|".join(re.escape(p) for p in sorted(PREFIXES, key=len, reverse=True))
 _SUFFIX = "|".join(re.escape(s) for s in sorted(SUFFIXES, key=len, reverse=True))
-_MONEY = re.compile(  # the lookahead lets the engine skip positions that cannot start an amount
-    rf"(?=[$€£¥₩₹A-Za-z\d])(?:(?P<pre>{_PREFIX})\s?(?P<num>{NUMBER})(?:\s?(?P<scale>{SCALE}))?"
-    rf"|(?P<num2>{NUMBER})(?:\s?(?P<scale2>{SCALE}))?\s(?P<suf>{_SUFFIX})\b)",
-    re.IGNORECASE,
-)
+_MONEY = CaselessPattern(  # the lookahead lets the engine skip positions that cannot start an amount
+    rf"(?=[$€£¥₩₹a-z\d])(?:(?P<pre>{_PREFIX})\s?(?P<num>{NUMBER})(?:\s?(?P<scale>{SCALE}))?"
+    rf"|(?P<num2>{NUMBER})(?:\s?(?P<scale2>{SCALE}))?\s(?P<suf>{_SUFFIX})\b)")
 # The first figure of "6 billion to 6.5 billion yuan" has its currency only after the second.
-_BARE_BEFORE_RANGE = re.compile(
-    rf"(?P<num>{NUMBER})(?:\s?(?P<scale>{SCALE}))?(?=\s?(?:to|-|–)\s?(?:{NUMBER})(?:\s?(?:{SCALE}))?\s(?P<suf>{_SUFFIX})\b)",
-    re.IGNORECASE)
-_QUALIFIER = re.compile(
-    r"(?:" + "|".join(f"(?P<{name}>\\b(?:{words}))" for name, words in QUALIFIERS) + r")\s+(?:of\s+)?$",
-    re.IGNORECASE,
-)
+_BARE_BEFORE_RANGE = CaselessPattern(
+    rf"(?P<num>{NUMBER})(?:\s?(?P<scale>{SCALE}))?(?=\s?(?:to|-|–)\s?(?:{NUMBER})(?:\s?(?:{SCALE}))?\s(?P<suf>{_SUFFIX})\b)")
+_QUALIFIER = CaselessPattern(
+    r"(?:" + "|".join(f"(?P<{name}>\\b(?:{words}))" for name, words in QUALIFIERS) + r")\s+(?:of\s+)?$")
 
 
 @dataclass(frozen=True)
@@ -54,11 +50,11 @@ class Money:
     end: int
 
 
-def _currency(match: re.Match) -> str:
+def _currency(text: str, match: re.Match) -> str:
     if match.group("pre"):
-        pre = match.group("pre")
+        pre = text[match.start("pre"):match.end("pre")]  # as written: "Rs" is rupees, "RS" is not
         return PREFIXES.get(pre) or PREFIXES.get(pre.upper(), "USD")
-    return SUFFIXES[match.group("suf").lower()]
+    return SUFFIXES[match.group("suf")]
 
 
 def qualifier_before(text: str, start: int) -> str:
@@ -78,13 +74,13 @@ def find_money(text: str) -> tuple[Money, ...]:
         if number is None:
             continue
         scale = scale_factor(match.group("scale") or match.group("scale2"))
-        found.append(Money(number * scale, _currency(match), qualifier_before(text, match.start()),
+        found.append(Money(number * scale, _currency(text, match), qualifier_before(text, match.start()),
                            match.start(), match.end()))
     for match in _BARE_BEFORE_RANGE.finditer(text):
         if any(m.start <= match.start() < m.end for m in found):
             continue
         found.append(Money(parse_number(match.group("num")) * scale_factor(match.group("scale")),
-                           SUFFIXES[match.group("suf").lower()], qualifier_before(text, match.start()),
+                           SUFFIXES[match.group("suf")], qualifier_before(text, match.start()),
                            match.start(), match.end()))
     return tuple(sorted(found, key=lambda m: m.start))
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 
 def alternation(words) -> str:
@@ -25,3 +26,62 @@ def _pattern(node: dict) -> str:
     body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
     # Greedy: the longer word is tried first, the shorter one only if the rest fails.
     return f"(?:{body})?" if "" in node else body
+
+
+_KEEP = re.compile(r"\\.|\(\?P<\w+>|\(\?P=\w+\)")
+
+
+class CaselessPattern:
+    """A case-insensitive pattern that runs case-sensitively over lower-cased text.
+
+    Python's engine is several times slower with re.IGNORECASE than without, and news text is
+    scanned by dozens of such patterns. Positions are the text's own; matched strings come back
+    in lower case, so read original spellings from the text by position."""
+
+    def __init__(self, pattern: str):
+        self.pattern = _lower(pattern)
+        self._regex = re.compile(self.pattern)
+
+    def search(self, text: str, *bounds: int) -> re.Match | None:
+        """Like re.Pattern.search, ignoring case."""
+        return self._regex.search(lowered(text), *bounds)
+
+    def match(self, text: str, *bounds: int) -> re.Match | None:
+        """Like re.Pattern.match, ignoring case."""
+        return self._regex.match(lowered(text), *bounds)
+
+    def fullmatch(self, text: str, *bounds: int) -> re.Match | None:
+        """Like re.Pattern.fullmatch, ignoring case."""
+        return self._regex.fullmatch(lowered(text), *bounds)
+
+    def finditer(self, text: str, *bounds: int):
+        """Like re.Pattern.finditer, ignoring case."""
+        return self._regex.finditer(lowered(text), *bounds)
+
+    def split(self, text: str, maxsplit: int = 0) -> list[str]:
+        """Like re.Pattern.split, ignoring case; the pieces keep the text's spelling."""
+        pieces, start = [], 0
+        for n, m in enumerate(self.finditer(text)):
+            if maxsplit and n >= maxsplit:
+                break
+            pieces.append(text[start:m.start()])
+            start = m.end()
+        return pieces + [text[start:]]
+
+
+def _lower(pattern: str) -> str:
+    """Literal letters in lower case; escapes (\\W, \\S) and group names untouched."""
+    out, start = [], 0
+    for m in _KEEP.finditer(pattern):
+        out += [pattern[start:m.start()].lower(), m.group(0)]
+        start = m.end()
+    return "".join(out) + pattern[start:].lower()
+
+
+@lru_cache(maxsize=128)  # a sentence or clause is lowered once for all the patterns that read it
+def lowered(text: str) -> str:
+    """text in lower case, with every character kept in its place."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)

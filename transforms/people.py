@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from transforms.companies import CompanySpan
+from transforms.patterns import CaselessPattern
 from transforms.regions import PLACES
 
 # A personal name: two to four capitalised words ("Lian Jye Su", "Mac McFarland", "Dana O'Neil").
@@ -41,9 +42,9 @@ _NOT_FIRST = re.compile(
     r"Chief|Founder|President|Chairman|January|February|March|April|May|June|July|August|"
     r"September|October|November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
 # Roles that belong to an employer named nearby, unlike "President" or "Secretary".
-_EMPLOYED = re.compile(r"founder|chief|CEO|CFO|CTO|COO|chair|president|director|manager|head|partner|"
-                       r"executive|spokes", re.IGNORECASE)
-_GOVERNMENT = re.compile(r"^(?:President|Secretary|minister|\w+ Secretary)$", re.IGNORECASE)
+_EMPLOYED = CaselessPattern(r"founder|chief|CEO|CFO|CTO|COO|chair|president|director|manager|head|partner|"
+                       r"executive|spokes")
+_GOVERNMENT = CaselessPattern(r"^(?:President|Secretary|minister|\w+ Secretary)$")
 _OWNED_BY = re.compile(r"(?:owned|backed|led|funded|run) by\s(?:the\s)?$|(?:with|from|at)\s$")
 _WHO_IS = re.compile(rf"(?P<name>{_NAME_WORD}),\swho\sis\s(?:also\s)?(?:the\s)?(?P<role>{ROLE})")
 

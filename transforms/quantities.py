@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from transforms.money import QUALIFIERS, find_money, qualifier_before, stated_usd, to_usd
 from transforms.numbers import FRACTIONS, MULTIPLES, NUMBER, SCALE, WORDS, parse_number, scale_factor
+from transforms.patterns import CaselessPattern
 
 UNITS = {
     "twh": "TWh", "terawatt-hours": "TWh", "terawatt hours": "TWh", "terawatt-hour": "TWh",
@@ -20,22 +21,20 @@ COMPARATORS = {"exact": "=", "approximately": "~", "more_than": ">", "at_least":
                "less_than": "<", "up_to": "<="}
 _UNIT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 _NUM = rf"(?:{NUMBER}|\b(?:{'|'.join(WORDS)})\b)"
-_QUANTITY = re.compile(  # the lookahead lets the engine skip positions that cannot start a figure
+_QUANTITY = CaselessPattern(  # the lookahead lets the engine skip positions that cannot start a figure
     rf"(?=[\dbtofsenhad])(?P<between>between\s)?(?P<v1>{_NUM})(?:\s?(?P<s1>million|billion))?(?:\s?(?P<u1>{_UNIT}))?"
-    rf"(?:\s?(?P<sep>-|–|to|and)\s?(?P<v2>{_NUM})(?:\s?(?P<s2>million|billion))?)?[\s-]?(?P<unit>{_UNIT})(?![\w])",
-    re.IGNORECASE)
-_TONNES = re.compile(
-    rf"(?P<v1>{NUMBER})\s?(?P<s1>{SCALE})?\s(?:metric\s)?(?:tonnes|tons)(?P<of>\sof\s(?:CO2|carbon dioxide|carbon|CO₂))?",
-    re.IGNORECASE)
-_EMISSIONS = re.compile(r"\b(?:CO2|CO₂|carbon|emission\w*|emitted|emit)\b", re.IGNORECASE)
-_MULTIPLE = re.compile(
-    rf"\b(?P<word>{'|'.join(MULTIPLES)})\b|\b(?P<n>{_NUM})\s?(?:times|-fold|fold)\b", re.IGNORECASE)
-_FRACTION = re.compile(
+    rf"(?:\s?(?P<sep>-|–|to|and)\s?(?P<v2>{_NUM})(?:\s?(?P<s2>million|billion))?)?[\s-]?(?P<unit>{_UNIT})(?![\w])")
+_TONNES = CaselessPattern(
+    rf"(?P<v1>{NUMBER})\s?(?P<s1>{SCALE})?\s(?:metric\s)?(?:tonnes|tons)(?P<of>\sof\s(?:CO2|carbon dioxide|carbon|CO₂))?")
+_EMISSIONS = CaselessPattern(r"\b(?:CO2|CO₂|carbon|emission\w*|emitted|emit)\b")
+_MULTIPLE = CaselessPattern(
+    rf"\b(?P<word>{'|'.join(MULTIPLES)})\b|\b(?P<n>{_NUM})\s?(?:times|-fold|fold)\b")
+_FRACTION = CaselessPattern(
     rf"(?<!other\s)(?<!first\s)(?<!second\s)\b(?P<f>{'|'.join(sorted(FRACTIONS, key=len, reverse=True))})\b"
-    r"(?!\s?(?:-|of a|of the)\s?(?:year|century|decade|story|picture|equation))", re.IGNORECASE)
+    r"(?!\s?(?:-|of a|of the)\s?(?:year|century|decade|story|picture|equation))")
 # A fraction is a share when followed by "of" or qualified ("roughly a third"), not "one quarter to the next".
 _FRACTION_SHARE = re.compile(r"\s(?:of|the)\b")
-_RANGE_FROM = re.compile(r"\branges?\sfrom\s$", re.IGNORECASE)
+_RANGE_FROM = CaselessPattern(r"\branges?\sfrom\s$")
 
 
 @dataclass(frozen=True)
@@ -96,10 +95,9 @@ def _measures(text: str) -> list[Quantity]:
 
 
 # Cheap tests that let most sentences skip the costly patterns.
-_MAY_HAVE_FIGURE = re.compile(r"\d|(?i:watt|doubl|tripl|quadrupl|fold|times|half|third|quarter|fifth|tenth)")
-_MAY_HAVE_UNIT = re.compile(r"%|(?i:wh\b|[gmk]w\b|watt|per ?cent|tonnes|tons)")
-_MAY_BE_RELATIVE = re.compile(
-    r"(?i:doubl|tripl|quadrupl|fold|times|half|third|quarter|fifth|tenth)")
+_MAY_HAVE_FIGURE = CaselessPattern(r"\d|watt|doubl|tripl|quadrupl|fold|times|half|third|quarter|fifth|tenth")
+_MAY_HAVE_UNIT = CaselessPattern(r"%|wh\b|[gmk]w\b|watt|per ?cent|tonnes|tons")
+_MAY_BE_RELATIVE = CaselessPattern(r"doubl|tripl|quadrupl|fold|times|half|third|quarter|fifth|tenth")
 
 
 def _relatives(text: str, taken: list[tuple[int, int]]) -> list[Quantity]:

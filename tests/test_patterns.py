@@ -1,0 +1,40 @@
+"""Patterns built from word lists, and case-insensitive patterns over lower-cased text."""
+import re
+
+from hypothesis import given, strategies as st
+
+from transforms.patterns import CaselessPattern, alternation, lowered
+
+WORDS = st.lists(st.text(alphabet="abAB. ", min_size=1, max_size=5), min_size=1, max_size=12)
+
+
+@given(WORDS, st.text(alphabet="abAB. x", max_size=60))
+def test_alternation_matches_like_a_longest_first_list(words, text):
+    listed = re.compile("|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)))
+    trie = re.compile(alternation(words))
+    assert [m.span() for m in trie.finditer(text)] == [m.span() for m in listed.finditer(text)]
+
+
+def test_alternation_backs_off_to_a_shorter_word():
+    rx = re.compile(r"\b(?:" + alternation(["China", "Chinese"]) + r")\b")
+    assert [m.group(0) for m in rx.finditer("Chinese firms in China, Chinesey")] == ["Chinese", "China"]
+
+
+@given(st.text(alphabet="aAbBİß\u0130 .,-", max_size=60))
+def test_caseless_finds_what_ignorecase_finds_at_the_same_positions(text):
+    pattern = r"\b(?:ab|ba)\b|b\W+a"
+    caseless = CaselessPattern(pattern)
+    assert [m.span() for m in caseless.finditer(text)] == \
+        [m.span() for m in re.finditer(pattern, text, re.IGNORECASE)]
+    assert len(lowered(text)) == len(text)
+
+
+def test_caseless_keeps_escapes_and_group_names():
+    rx = CaselessPattern(r"(?P<Unit>\bMW\b)\W+(?P=Unit)|\S+\sCO2")
+    assert rx.pattern == r"(?P<Unit>\bmw\b)\W+(?P=Unit)|\S+\sco2"
+    assert rx.search("50 Mw, mW").span() == (3, 9)
+    assert rx.match("tonnes co2", 0) and not rx.fullmatch("tonnes co2 x")
+
+
+def test_caseless_split_keeps_the_spelling():
+    assert CaselessPattern(r"\bis\b").split("Power Is here is", maxsplit=1) == ["Power ", " here is"]
