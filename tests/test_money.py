@@ -1,7 +1,7 @@
 import pytest
 from hypothesis import given, strategies as st
 
-from transforms.money import find_money, stated_usd, to_usd
+from transforms.money import every_year, find_money, stated_usd, to_usd
 
 
 @pytest.mark.parametrize("text, amount, currency, qualifier", [
@@ -17,6 +17,8 @@ from transforms.money import find_money, stated_usd, to_usd
     ("£300m from", 300e6, "GBP", "exact"),
     ("at least $19 billion of", 19e9, "USD", "at_least"),
     ("some 6.8 trillion yuan", 6.8e12, "CNY", "approximately"),
+    ("invested Rs 5 billion", 5e9, "INR", "exact"),
+    ("about 3 Billion Euros", 3e9, "EUR", "approximately"),
 ])
 def test_find_money_reads_currency_scale_and_qualifier(text, amount, currency, qualifier):
     money = find_money(text)[0]
@@ -40,6 +42,12 @@ def test_to_usd_uses_nearest_year_and_leaves_unknown_currency_null():
     assert to_usd(7.8e9, "HKD", 2026, rates) == pytest.approx(1e9)
     assert to_usd(7.2, "CNY", None, rates) == pytest.approx(1.0)
     assert to_usd(1.0, "XYZ", 2024, rates) is None
+
+
+def test_every_year_answers_each_year_and_undated_articles_exactly():
+    rates = every_year({("CNY", 2020): 6.9, ("CNY", 2024): 7.2})
+    assert rates[("CNY", 2021)] == 6.9 and rates[("CNY", 2023)] == 7.2 and rates[("CNY", 2099)] == 7.2
+    assert to_usd(72, "CNY", None, rates) == pytest.approx(10)  # the latest listed rate
 
 
 @given(st.text(max_size=300))

@@ -111,11 +111,15 @@ def to_usd(amount: float | None, currency: str | None, year: int | None,
     return amount / amount_per_usd(currency, year or max(years), rates)
 
 
-def every_year(rates: dict[tuple[str, int], float], first: int = 1990, last: int = 2100) -> dict[tuple[str, int], float]:
-    """Rates for every year of a range, each from the nearest year listed, so lookups are exact."""
+def every_year(rates: dict[tuple[str, int], float], first: int = 1990,
+               last: int = 2100) -> dict[tuple[str, int | None], float]:
+    """Rates for every year of a range, each from the nearest year listed, and under year None
+    the latest listed (for undated articles), so that lookups are exact."""
     currencies = {c for c, _ in rates}
-    return {(c, y): rates[(c, y)] if (c, y) in rates else amount_per_usd(c, y, rates)
-            for c in currencies for y in range(first, last + 1)}
+    expanded = {(c, y): rates[(c, y)] if (c, y) in rates else amount_per_usd(c, y, rates)
+                for c in currencies for y in range(first, last + 1)}
+    latest = {(c, None): rates[(c, max(y for k, y in rates if k == c))] for c in currencies}
+    return expanded | latest
 
 
 def amount_per_usd(currency: str, year: int, rates: dict[tuple[str, int], float]) -> float:
