@@ -180,14 +180,15 @@ def _resolve_overlaps(spans: list[CompanySpan]) -> list[CompanySpan]:
 
 
 _ACRONYM_DEFINED = re.compile(rf"(?P<long>{NAME})\s\((?P<short>[A-Z]{{2,6}})\)")
+_ACRONYM = re.compile(r"\(([A-Z]{2,6})\)")
 
 
 def _local_acronyms(text: str, gazetteer: Gazetteer) -> set[str]:
     """Acronyms the article defines for something other than the known company of that name
     ("National Energy Administration (NEA)" is not New Enterprise Associates)."""
     redefined: set[str] = set()
-    if "(" not in text:
-        return redefined
+    if not any(gazetteer.lookup(m.group(1)) for m in _ACRONYM.finditer(text)):
+        return redefined  # the costly pattern runs only where a known acronym is in brackets
     for m in _ACRONYM_DEFINED.finditer(text):
         known = gazetteer.lookup(m.group("short"))
         if known and not gazetteer.find(m.group("long")):

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -68,12 +69,10 @@ class Gazetteer:
     def find(self, text: str) -> list[tuple[int, int, Company]]:
         """(start, end, company) for every known surface form in text, longest match first."""
         found, taken_until = [], 0
-        for word in _NAME_WORD.finditer(text):
-            start = word.start()
-            if start < taken_until or (start and (text[start - 1].isalnum() or text[start - 1] in "&")):
+        for start, token, bare in _name_words(text):
+            if start < taken_until:
                 continue
-            token = word.group(0).rstrip(".'’,")
-            candidates = self.by_first_word.get(token) or self.by_first_word.get(_POSSESSIVE.sub("", token), ())
+            candidates = self.by_first_word.get(token) or self.by_first_word.get(bare, ())
             for surface in candidates:
                 end = start + len(surface)
                 if text.startswith(surface, start) and _ends_word(text, end):
@@ -85,6 +84,18 @@ class Gazetteer:
     def lookup(self, surface: str) -> Company | None:
         """The known company with this exact surface form, if any."""
         return self.by_surface.get(surface)
+
+
+@lru_cache(maxsize=8)  # an article is searched for known names and for the names it introduces
+def _name_words(text: str) -> tuple[tuple[int, str, str], ...]:
+    """(start, word, word without "'s") of every word that may start a name."""
+    words = []
+    for word in _NAME_WORD.finditer(text):
+        start = word.start()
+        if not (start and (text[start - 1].isalnum() or text[start - 1] == "&")):
+            token = word.group(0).rstrip(".'’,")
+            words.append((start, token, _POSSESSIVE.sub("", token)))
+    return tuple(words)
 
 
 def _ends_word(text: str, end: int) -> bool:

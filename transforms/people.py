@@ -10,7 +10,8 @@ from transforms.patterns import CaselessPattern
 from transforms.regions import PLACES
 
 # A personal name: two to four capitalised words ("Lian Jye Su", "Mac McFarland", "Dana O'Neil").
-_NAME_WORD = r"(?:Mc|Mac|O'|D')?[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:-[A-Z]?[a-z]+)?"
+# It opens with a capital so that the engine can skip lower-case text quickly.
+_NAME_WORD = r"[A-Z](?:(?<=M)a?c[A-Z]|(?<=[OD])'[A-Z])?[a-z]+(?:[A-Z][a-z]+)?(?:-[A-Z]?[a-z]+)?"
 PERSON = rf"{_NAME_WORD}(?:\s{_NAME_WORD}){{1,3}}"
 ROLE_WORDS = (
     r"(?:co-)?founder|chief executive(?: officer)?|chief [a-zA-Z ]{2,30}?(?:officer|scientist|analyst|strategist|economist)|"
