@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Iterator
 
 from transforms.numbers import WORDS
 from transforms.patterns import CaselessPattern
@@ -57,6 +58,7 @@ def _number(token: str | None) -> int | None:
 
 
 _MAY_HAVE_YEAR = re.compile(r"\d{4}|decade|year|today|currently|present|period")
+_YEAR_DIGITS = re.compile(YEAR)
 
 
 def find_years(text: str, published_year: int | None) -> list[YearMention]:
@@ -64,32 +66,33 @@ def find_years(text: str, published_year: int | None) -> list[YearMention]:
     if not _MAY_HAVE_YEAR.search(text):
         return []
     found: list[YearMention] = []
-    taken: list[tuple[int, int]] = []
+    for mention in _mentions(text, published_year):  # earlier kinds win where two overlap
+        if not any(mention.start < y.end and mention.end > y.start for y in found):
+            found.append(mention)
+    return sorted(found, key=lambda y: y.start)
 
-    def add(year: int, kind: str, start: int, end: int) -> None:
-        if any(start < e and end > s for s, e in taken):
-            return
-        taken.append((start, end))
-        found.append(YearMention(year, kind, start, end))
 
-    for kind, pattern in _SPANS:
+def _mentions(text: str, published_year: int | None) -> Iterator[YearMention]:
+    # Each pattern runs only where the words it needs are present: most sentences lack them.
+    for kind, pattern in _SPANS if _YEAR_DIGITS.search(text) else ():
         for m in pattern.finditer(text):
             if kind == "range":
-                add(int(m.group("a")), "baseline", m.start(), m.start("b") - 1)
-                add(int(m.group("b")), "year", m.start("b"), m.end())
+                yield YearMention(int(m.group("a")), "baseline", m.start(), m.start("b") - 1)
+                yield YearMention(int(m.group("b")), "year", m.start("b"), m.end())
             else:
-                add(int(m.group("a")), kind, m.start(), m.end())
+                yield YearMention(int(m.group("a")), kind, m.start(), m.end())
+    year_word = "year" in text
     if published_year:
-        for m in _DECADE_END.finditer(text):
-            add((published_year // 10 + 1) * 10 if published_year % 10 else published_year, "year", m.start(), m.end())
-        for pattern, delta in _RELATIVE:
+        decade_end = (published_year // 10 + 1) * 10 if published_year % 10 else published_year
+        for m in _DECADE_END.finditer(text) if "decade" in text else ():
+            yield YearMention(decade_end, "year", m.start(), m.end())
+        for pattern, delta in _RELATIVE if year_word else ():
             for m in pattern.finditer(text):
-                add(published_year + delta, "year", m.start(), m.end())
+                yield YearMention(published_year + delta, "year", m.start(), m.end())
         for m in _NOW.finditer(text):
-            add(published_year, "now", m.start(), m.end())
-    for m in _SAME.finditer(text):
-        add(0, "same", m.start(), m.end())
-    return sorted(found, key=lambda y: y.start)
+            yield YearMention(published_year, "now", m.start(), m.end())
+    for m in _SAME.finditer(text) if year_word or "period" in text else ():
+        yield YearMention(0, "same", m.start(), m.end())
 
 
 def infer_reference_year(text: str) -> int | None:

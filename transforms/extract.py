@@ -61,21 +61,33 @@ class Context:
 
     def sentence_at(self, position: int) -> Sentence:
         """The sentence holding a text position."""
-        return next(s for s in self.sentences if s.start <= position < s.end)
+        return self.sentences[self._index_at(position)]
 
     def in_sentence(self, sentence: Sentence) -> list[CompanySpan]:
         """Company mentions inside one sentence."""
         return self._by_sentence.get(sentence.start, [])
 
+    def sentences_holding(self, positions) -> list[Sentence]:
+        """The sentences that hold any of the text positions, in order."""
+        found = {self._index_at(p) for p in positions}
+        return [self.sentences[i] for i in sorted(found - {None})]
+
+    def _index_at(self, position: int) -> int | None:
+        i = bisect_right(self._starts, position) - 1
+        return i if i >= 0 and position < self.sentences[i].end else None
+
+    @cached_property
+    def _starts(self) -> list[int]:
+        return [s.start for s in self.sentences]
+
     @cached_property
     def _by_sentence(self) -> dict[int, list[CompanySpan]]:
         # Every extractor asks for each sentence's companies; group them once.
-        starts = [s.start for s in self.sentences]
         grouped: dict[int, list[CompanySpan]] = {}
         for span in self.companies:
-            i = bisect_right(starts, span.start) - 1
-            if i >= 0 and span.start < self.sentences[i].end:
-                grouped.setdefault(starts[i], []).append(span)
+            i = self._index_at(span.start)
+            if i is not None:
+                grouped.setdefault(self._starts[i], []).append(span)
         return grouped
 
     def grounding(self, sentence: Sentence) -> dict:

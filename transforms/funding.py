@@ -208,8 +208,7 @@ def _is_heading(text: str) -> bool:
 def _listed(ctx) -> set[str]:
     """Companies the article says list, debut or IPO."""
     cues = [m.start() for m in _EVENT_RES[1][1].finditer(ctx.article.text)]
-    return {s.company.name for sentence in ctx.sentences if any(sentence.start <= c < sentence.end for c in cues)
-            for s in ctx.in_sentence(sentence)}
+    return {s.company.name for sentence in ctx.sentences_holding(cues) for s in ctx.in_sentence(sentence)}
 
 
 def _sentence_events(ctx, sentence, spans, topic, previous, listed) -> list[FundingRow]:
@@ -289,9 +288,7 @@ def _with_unpriced(ctx, rows: list[FundingRow]) -> list[FundingRow]:
     """Events named without a figure ("MiniMax's market debut") for companies with no priced one."""
     priced = {(r.event_type, c) for r in rows for c in r.companies}
     cues = [m.start() for _, pattern in _UNPRICED for m in pattern.finditer(ctx.article.text)]
-    for sentence in ctx.sentences:
-        if not any(sentence.start <= c < sentence.end for c in cues):
-            continue
+    for sentence in ctx.sentences_holding(cues):
         for start, end in _clauses(sentence.text):
             clause = sentence.text[start:end]
             if any(_is_raised(clause, m) for m in find_money(clause)) or _REPORTED.search(clause):
