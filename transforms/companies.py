@@ -47,6 +47,7 @@ _SUCH_AS = (r"\b(?:companies|firms|operators|groups|start-?ups|rivals|peers|make
             rf"\s(?:{_TOKEN}(?:\s{_TOKEN}){{0,4}},?\s(?:and\s)?){{0,5}}")
 _SUCH_AS_BEFORE = re.compile(rf"{_SUCH_AS}$")
 _CUE_BEFORE = re.compile(rf"(?:\b(?:{DESCRIPTORS})|-based(?:\s[a-z-]+)?|\bshares\sof|\bfounder\sof)\s$")
+_CUE_WORDS = (*DESCRIPTORS.split("|"), " of")
 _CUE_AFTER = re.compile(
     rf"(?:'s|’s|')\s(?:shares|stock|listing|IPO|debut|founder|chief)\b"
     rf"|\s\((?:(?:NYSE|Nasdaq|NASDAQ|HKEX|SSE|SZSE|TSE|LSE|KRX)\s?:\s?[A-Z0-9.]+|\d{{3,6}}\.[A-Z]{{1,2}}|[A-Z]{{1,5}}\.[A-Z]{{1,2}})\)"
@@ -60,10 +61,20 @@ def _has_company_cue(text: str, start: int, end: int) -> bool:
     run = text[start:end]
     if _HEAD_END.search(run) or _BASED_PREFIX.match(run):
         return True
-    if _CUE_BEFORE.search(text, max(0, start - 40), start) or _CUE_AFTER.match(text, end):
+    if _may_follow_cue(text[max(0, start - 40):start]) and _CUE_BEFORE.search(text, max(0, start - 40), start):
+        return True
+    if _CUE_AFTER.match(text, end):
         return True
     window = text[max(0, start - 120):start]
-    return ("such as" in window or "including" in window) and bool(_SUCH_AS_BEFORE.search(window))
+    # Only the last "such as" can lead a list that runs up to the name.
+    listed = max(window.rfind("such as"), window.rfind("including"))
+    return listed >= 0 and bool(_SUCH_AS_BEFORE.search(window, max(0, listed - 20)))
+
+
+def _may_follow_cue(before: str) -> bool:
+    """A cheap test that lets most names skip _CUE_BEFORE: it needs one of these words last."""
+    tail = before.rstrip()
+    return before[-1:].isspace() and (tail.endswith(_CUE_WORDS) or "-based" in before)
 
 
 # A name followed by one of these is a product or place, not a company ("the Hailuo AI video tool").

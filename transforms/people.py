@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from transforms.companies import CompanySpan
+from transforms.patterns import alternation
 from transforms.patterns import CaselessPattern
 from transforms.regions import PLACES
 
@@ -51,10 +52,10 @@ _WHO_IS = re.compile(rf"(?P<name>{_NAME_WORD}),\swho\sis\s(?:also\s)?(?:the\s)?(
 
 
 # A cheap test for a role word or "who": the role patterns need one of them.
-_MAY_NAME_PERSON = re.compile(
-    r"founder|chief|ceo|cfo|cto|coo|chair|president|director|manager|head|analyst|strategist|"
-    r"economist|partner|principal|scientist|researcher|spokes|adviser|advisor|professor|engineer|"
-    r"executive|secretary|minister|fellow|lecturer|consultant|official|banker|trader|lawyer|\bwho\b")
+_MAY_NAME_PERSON = re.compile(alternation(
+    "founder|chief|ceo|cfo|cto|coo|chair|president|director|manager|head|analyst|strategist|"
+    "economist|partner|principal|scientist|researcher|spokes|adviser|advisor|professor|engineer|"
+    "executive|secretary|minister|fellow|lecturer|consultant|official|banker|trader|lawyer|who".split("|")))
 
 
 @dataclass(frozen=True)
