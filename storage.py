@@ -34,7 +34,8 @@ def arrow_schema(row_type: type) -> pa.Schema:
 
 def to_arrow(rows: list, row_type: type) -> pa.Table:
     """Rows (dataclasses) as an Arrow table with their type's schema."""
-    return pa.Table.from_pylist([dataclasses.asdict(r) for r in rows], schema=arrow_schema(row_type))
+    names = [f.name for f in dataclasses.fields(row_type)]  # shallow: asdict deep-copies every list
+    return pa.Table.from_pylist([{n: getattr(r, n) for n in names} for r in rows], schema=arrow_schema(row_type))
 
 
 def table_uri(data_dir: str | Path, table: str) -> str:

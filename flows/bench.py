@@ -112,9 +112,9 @@ def main() -> None:
     corpus, empty = work / "corpus", work / "empty"
     empty.mkdir()
     chars = generate(corpus, n)
-    flow = with_workers(workers)
 
     start = time.perf_counter()
+    flow = with_workers(workers)
     flow(sources=[str(empty)], data_dir=str(work / "warm"))
     startup = IMPORT_SECONDS + time.perf_counter() - start
 

@@ -185,7 +185,21 @@ def with_workers(workers: int = 1, dask_address: str | None = None):
     if dask_address:
         return pipeline.with_options(task_runner=DaskTaskRunner(address=dask_address))
     return pipeline.with_options(task_runner=DaskTaskRunner(cluster_kwargs={
-        "n_workers": workers, "threads_per_worker": 1, "processes": True, "dashboard_address": None}))
+        "n_workers": workers, "threads_per_worker": 1, "processes": True, "dashboard_address": None,
+        "env": {"PREFECT_API_URL": _api_url()}}))
+
+
+def _api_url() -> str:
+    """The Prefect API of this process: the configured server, else its temporary one, started
+    now so that local workers report to it instead of each starting a server of their own."""
+    from prefect.server.api.server import SubprocessASGIServer
+    from prefect.settings import PREFECT_API_URL
+
+    if PREFECT_API_URL.value():
+        return PREFECT_API_URL.value()
+    server = SubprocessASGIServer()  # the one instance this process's Prefect client uses too
+    server.start()
+    return server.api_url
 
 
 def local_dir(data_dir: str) -> Path:

@@ -68,12 +68,24 @@ def land(data_dir: str | Path, article: RawArticle) -> bool:
 
 def read_record(data_dir: str | Path, article_id: str) -> dict:
     """A landed record with timestamps parsed."""
-    filesystem, base = _zone(data_dir)
-    with filesystem.open_input_stream(f"{base}/{_record_name(article_id)}") as handle:
-        record = json.loads(handle.read().decode("utf-8"))
-    record["published_at"] = parse_timestamp(record.get("published_at"))
-    record["fetched_at"] = parse_timestamp(record.get("fetched_at"))
+    if is_remote(data_dir):
+        filesystem, base = _zone(data_dir)
+        with filesystem.open_input_stream(f"{base}/{_record_name(article_id)}") as handle:
+            data = handle.read()
+    else:
+        data = Path(data_dir, "raw", _record_name(article_id)).read_bytes()
+    record = json.loads(data.decode("utf-8"))
+    record["published_at"] = _stored_time(record.get("published_at"))
+    record["fetched_at"] = _stored_time(record.get("fetched_at"))
     return record
+
+
+def _stored_time(value: str | None) -> datetime | None:
+    # Records hold the ISO form they were written in (fast to read); hand-made ones may not.
+    try:
+        return parse_timestamp(datetime.fromisoformat(value) if value else None)
+    except ValueError:
+        return parse_timestamp(value)
 
 
 def landed_ids(data_dir: str | Path) -> Iterator[str]:
