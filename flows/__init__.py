@@ -5,3 +5,6 @@ import os
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+# Arrow's default pool (mimalloc) keeps freed memory, so a run's peak would add up the memory of
+# every stage; the system allocator hands it back between stages.
+os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")

@@ -41,6 +41,18 @@ def test_time_travel_by_timestamp(tmp_path):
     assert storage.load_table("t", tmp_path)["value"].tolist() == [2]
 
 
+def test_replacing_articles_is_one_commit_whether_or_not_they_were_stored(tmp_path):
+    schema = pa.schema([("article_id", pa.string()), ("value", pa.int64())])
+    storage.ensure_table(tmp_path, "t", schema)
+    first = storage.replace_articles(tmp_path, "t", pa.table({"article_id": ["a", "b"], "value": [1, 2]},
+                                                              schema=schema), ["a", "b", "c"])
+    second = storage.replace_articles(tmp_path, "t", pa.table({"article_id": ["b", "c"], "value": [3, 4]},
+                                                               schema=schema), ["b", "c"])
+    assert second == first + 1
+    rows = storage.load_table("t", tmp_path).sort_values("article_id")
+    assert rows.values.tolist() == [["a", 1], ["b", 3], ["c", 4]]
+
+
 def test_a_column_added_later_leaves_old_versions_readable(tmp_path):
     old = pa.schema([("article_id", pa.string()), ("value", pa.int64())])
     new = old.append(pa.field("unit", pa.string()))
