@@ -21,6 +21,7 @@ from flows.sources import discover, read_file  # noqa: E402
 from transforms.extract import ArticleText, extract_article  # noqa: E402
 
 IMPORT_SECONDS = time.perf_counter() - T0
+DATA = Path(__file__).resolve().parent.parent / "data"
 KNOWN = ["Nvidia", "Alibaba Group", "Tencent Holdings", "Microsoft", "Zhipu AI", "MiniMax", "Baidu", "SoftBank Group",
          "OpenAI", "Anthropic", "CATL", "Constellation Energy", "Sequoia Capital", "Meituan", "Amazon", "Google"]
 PREFIXES = ["Lumora", "Qilin", "Arden", "Huaxin", "Brightpath", "Xinghe", "Solace", "Tianyu", "Northwind", "Kestrel"]
@@ -109,7 +110,8 @@ def main() -> None:
     """Generate, run, measure, print."""
     n = int(os.environ.get("BENCH_N", "2000"))
     workers = int(os.environ.get("BENCH_WORKERS", cpu_count()))
-    work = Path(tempfile.mkdtemp(prefix="ai-race-bench-"))
+    # Under the project's data/ (never committed), where a user's runs write too.
+    work = Path(tempfile.mkdtemp(prefix="bench-", dir=DATA))
     corpus, empty = work / "corpus", work / "empty"
     empty.mkdir()
     chars = generate(corpus, n)
