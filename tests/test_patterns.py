@@ -3,7 +3,7 @@ import re
 
 from hypothesis import given, strategies as st
 
-from transforms.patterns import CaselessPattern, alternation, lowered
+from transforms.patterns import CaselessPattern, alternation, finditer_near, lowered
 
 WORDS = st.lists(st.text(alphabet="abAB. ", min_size=1, max_size=5), min_size=1, max_size=12)
 
@@ -38,3 +38,10 @@ def test_caseless_keeps_escapes_and_group_names():
 
 def test_caseless_split_keeps_the_spelling():
     assert CaselessPattern(r"\bis\b").split("Power Is here is", maxsplit=1) == ["Power ", " here is"]
+
+
+@given(st.text(alphabet="ab -x", max_size=80))
+def test_finditer_near_finds_what_finditer_finds(text):
+    pattern = re.compile(r"(?:a{1,5}\s)?-?x+b?|b-x")  # every match holds an "x" within 8 characters
+    near = finditer_near(pattern, re.compile("x"), text, reach=10)
+    assert [m.span() for m in near] == [m.span() for m in pattern.finditer(text)]

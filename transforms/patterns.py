@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Iterator
 
 
 def alternation(words) -> str:
@@ -85,3 +86,15 @@ def lowered(text: str) -> str:
     if len(low) == len(text):
         return low
     return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
+def finditer_near(pattern, key: re.Pattern, text: str, reach: int) -> Iterator[re.Match]:
+    """Like pattern.finditer(text) for a pattern whose every match holds a match of key within
+    `reach` characters of its start: the costly pattern is tried only near the cheap key."""
+    position = 0
+    while (found := key.search(text, position)) is not None:
+        match = pattern.search(text, max(position, found.start() - reach))
+        if match is None:
+            return
+        yield match
+        position = max(match.end(), match.start() + 1)

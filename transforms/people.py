@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from transforms.companies import CompanySpan
-from transforms.patterns import alternation
+from transforms.patterns import alternation, finditer_near
 from transforms.patterns import CaselessPattern
 from transforms.regions import PLACES
 
@@ -51,11 +51,15 @@ _OWNED_BY = re.compile(r"(?:owned|backed|led|funded|run) by\s(?:the\s)?$|(?:with
 _WHO_IS = re.compile(rf"(?P<name>{_NAME_WORD}),\swho\sis\s(?:also\s)?(?:the\s)?(?P<role>{ROLE})")
 
 
-# A cheap test for a role word or "who": the role patterns need one of them.
-_MAY_NAME_PERSON = re.compile(alternation(
+# Every role holds one of these words (lower case), which a trie pattern finds fast.
+_ROLE_KEYS = (
     "founder|chief|ceo|cfo|cto|coo|chair|president|director|manager|head|analyst|strategist|"
     "economist|partner|principal|scientist|researcher|spokes|adviser|advisor|professor|engineer|"
-    "executive|secretary|minister|fellow|lecturer|consultant|official|banker|trader|lawyer|who".split("|")))
+    "executive|secretary|minister|fellow|lecturer|consultant|official|banker|trader|lawyer").split("|")
+_ROLE_KEY = re.compile(alternation(_ROLE_KEYS))
+# A cheap test for a role word or "who": the role patterns need one of them.
+_MAY_NAME_PERSON = re.compile(alternation([*_ROLE_KEYS, "who"]))
+_ROLE_REACH = 60  # a role starts at most this far before its first key word ("former energy-sector analyst")
 
 
 @dataclass(frozen=True)
@@ -125,7 +129,7 @@ def _candidates(sentence: str, lower: str) -> Iterator[_Candidate]:
     for m in _AFTER_NAME.finditer(sentence):  # "Tang Jie, founder of Zhipu AI"
         yield _Candidate(m["name"], m.start(), m.span("name"), m["role"],
                          _group(m, "org1") + _group(m, "org2") + _group(m, "role", written=False))
-    for role in _ROLE_LOWER.finditer(lower):  # "(Constellation) chief executive Joe Dominguez"
+    for role in finditer_near(_ROLE_LOWER, _ROLE_KEY, lower, _ROLE_REACH):  # "Constellation chief executive X"
         name = _NAME_AFTER_ROLE.match(sentence, role.end())
         if not name:
             continue
