@@ -133,8 +133,10 @@ def _context_country(text: str, start: int, end: int, name: str) -> str | None:
 
 def _is_heading(line: str) -> bool:
     """Title-case lines (headings) capitalise every word, so context cues mislead there."""
+    if line.rstrip().endswith((".", '"', "”")):
+        return False
     words = re.findall(r"[A-Za-z]+", line)
-    return bool(words) and not line.rstrip().endswith((".", '"', "”")) and \
+    return bool(words) and \
         sum(w[0].isupper() for w in words if len(w) > 3) >= 0.6 * sum(len(w) > 3 for w in words)
 
 

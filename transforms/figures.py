@@ -48,11 +48,16 @@ class _Context:
 
 
 def _clause_of(text: str, start: int) -> tuple[int, int]:
-    bounds = [0] + [m.end() for m in _CLAUSE_BREAK.finditer(text)] + [len(text) + 1]
+    bounds = _clause_bounds(text)
     for low, high in zip(bounds, bounds[1:]):
         if low <= start < high:
             return low, min(high, len(text))
     return 0, len(text)
+
+
+@lru_cache(maxsize=64)  # a sentence holds several figures
+def _clause_bounds(text: str) -> tuple[int, ...]:
+    return (0, *(m.end() for m in _CLAUSE_BREAK.finditer(text)), len(text) + 1)
 
 
 def _stated_region(text: str, places: list, clause: tuple[int, int], q: Quantity) -> str | None:

@@ -279,8 +279,10 @@ def _row(ctx, sentence, clause, event_type, amount, money, values, raisers, inve
 
 
 _UNPRICED = [
-    ("ipo", re.compile(r"\b(?:debut\w*|IPO|listed|listing|went public)\b")),
-    ("acquisition", re.compile(r"\bagreed to (?:take over|acquire|buy)\s")),
+    # Each word checks the boundary before it after its first letter: a pattern that opens with
+    # letters lets the engine skip quickly through a whole article.
+    ("ipo", re.compile(r"(?:d(?<!\wd)ebut\w*|I(?<!\wI)PO|l(?<!\wl)ist(?:ed|ing)|w(?<!\ww)ent public)\b")),
+    ("acquisition", re.compile(r"agreed(?<!\wagreed) to (?:take over|acquire|buy)\s")),
 ]
 
 
