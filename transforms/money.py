@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from transforms.numbers import NUMBER, SCALE, parse_number, scale_factor
-from transforms.patterns import CaselessPattern
+from transforms.patterns import CaselessPattern, alternation
 
 PREFIXES = {
     "US$": "USD", "HK$": "HKD", "S$": "SGD", "NT$": "TWD", "A$": "AUD", "C$": "CAD",
@@ -27,8 +27,9 @@ QUALIFIERS = [
     ("up_to", r"up to|as much as|as many as|a maximum of"),
     ("approximately", r"about|around|roughly|approximately|nearly|almost|close to|some|an estimated|an approximate|circa|c\."),
 ]
-_PREFIX = "|".join(re.escape(p) for p in sorted(PREFIXES, key=len, reverse=True))
-_SUFFIX = "|".join(re.escape(s) for s in sorted(SUFFIXES, key=len, reverse=True))
+# Lower case: the money patterns read lower-cased text.
+_PREFIX = alternation({p.lower() for p in PREFIXES})
+_SUFFIX = alternation(SUFFIXES)
 _MONEY = CaselessPattern(  # the lookahead lets the engine skip positions that cannot start an amount
     rf"(?=[$€£¥₩₹a-z\d])(?:(?P<pre>{_PREFIX})\s?(?P<num>{NUMBER})(?:\s?(?P<scale>{SCALE}))?"
     rf"|(?P<num2>{NUMBER})(?:\s?(?P<scale2>{SCALE}))?\s(?P<suf>{_SUFFIX})\b)")

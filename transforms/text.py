@@ -49,7 +49,7 @@ def count_words(text: str) -> int:
 def _is_abbreviation(paragraph: str, dot: int) -> bool:
     if paragraph[dot] != ".":
         return False
-    match = _WORD_BEFORE.search(paragraph, 0, dot)
+    match = _WORD_BEFORE.search(paragraph, max(0, dot - 30), dot)  # abbreviations are short
     if not match:
         return False
     word = match.group(1).lower().strip(".")
