@@ -18,8 +18,8 @@ _NOT_FORECAST = CaselessPattern(
     r"^\s?(?:senior\s)?notes|^\s(?:agreement|contract|deal|premium)")
 _BY_YEAR = re.compile(r"\bby\s(?:the\s)?(?:end\sof\s)?(?:mid-)?(?:\d{4}|(?:the|this)\sdecade)\b")
 # A prediction that is a date or a span of time, not a number: "AGI within ten years".
-_DATED = re.compile(r"\b(?:superintelligence|artificial general intelligence|AGI|human-level|"
-                    r"sustainable|last|continue|persist)\b", re.IGNORECASE)
+_DATED = CaselessPattern(r"\b(?:superintelligence|artificial general intelligence|AGI|human-level|"
+                         r"sustainable|last|continue|persist)\b")
 _DATED_CUE = CaselessPattern(r"\b(?:arrive|away|by|before|within|pencilled|reach|achiev\w*|for the next|over the next)\b")
 
 
@@ -82,6 +82,12 @@ def _dated_predictions(ctx, covered: set[int], speakers: dict[int, str | None]) 
     return rows
 
 
+def _topic(text: str) -> str | None:
+    """What a dated prediction is about, as the text spells it ("AGI")."""
+    found = _DATED.search(text)
+    return text[found.start():found.end()] if found else None
+
+
 def _dated(ctx, sentence, clause: str, speaker: str | None) -> ForecastRow | None:
     cue = _DATED_CUE.search(clause)
     if not cue:
@@ -90,11 +96,11 @@ def _dated(ctx, sentence, clause: str, speaker: str | None) -> ForecastRow | Non
     low, high = find_horizon(clause)
     if not years and low is None:
         return None
-    topic = _DATED.search(clause) or _DATED.search(sentence.text)
+    topic = _topic(clause) or _topic(sentence.text)
     comparator = ">" if re.search(r"more than|over \w+ years|away", clause) else \
         "<=" if re.search(r"\bby\b|before|within", clause) else "="
     return ForecastRow(
-        forecast_id=ctx.row_id("forecast", sentence.start, clause[:20]), subject=topic.group(0),
+        forecast_id=ctx.row_id("forecast", sentence.start, clause[:20]), subject=topic,
         metric="timing", region=None, value=None, value_max=None, unit=None, comparator=comparator,
         target_year=years[0].year if years else None, horizon_min_years=low,
         horizon_max_years=high if comparator != ">" else None,
