@@ -3,7 +3,7 @@ import re
 
 from hypothesis import given, strategies as st
 
-from transforms.patterns import CaselessPattern, alternation, finditer_near, lowered
+from transforms.patterns import CaselessPattern, alternation, finditer_near, keywords_first, lowered
 
 WORDS = st.lists(st.text(alphabet="abAB. ", min_size=1, max_size=5), min_size=1, max_size=12)
 
@@ -45,3 +45,17 @@ def test_finditer_near_finds_what_finditer_finds(text):
     pattern = re.compile(r"(?:a{1,5}\s)?-?x+b?|b-x")  # every match holds an "x" within 8 characters
     near = finditer_near(pattern, re.compile("x"), text, reach=10)
     assert [m.span() for m in near] == [m.span() for m in pattern.finditer(text)]
+
+
+@given(st.lists(st.sampled_from(["ab", "a", "b[ab]", "ba(?:a|b)?", "a b", "b\\w*"]), min_size=1, max_size=4),
+       st.text(alphabet="ab _-", max_size=60))
+def test_keywords_first_matches_what_the_pattern_matches(words, text):
+    pattern = r"\b(?:" + "|".join(words) + r")\b"
+    rewritten = keywords_first(pattern)
+    assert rewritten != pattern
+    assert [m.span() for m in re.finditer(rewritten, text)] == [m.span() for m in re.finditer(pattern, text)]
+
+
+def test_keywords_first_leaves_other_patterns_alone():
+    for pattern in (r"\b(?:s?ome|x)\b", r"(?:ab|c)\b", r"\b(?:[ab]c|d)"):
+        assert keywords_first(pattern) == pattern

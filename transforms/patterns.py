@@ -41,7 +41,7 @@ class CaselessPattern:
 
     def __init__(self, pattern: str):
         self.pattern = _lower(pattern)
-        self._regex = re.compile(self.pattern)
+        self._regex = re.compile(keywords_first(self.pattern))
 
     def search(self, text: str, *bounds: int) -> re.Match | None:
         """Like re.Pattern.search, ignoring case."""
@@ -68,6 +68,58 @@ class CaselessPattern:
             pieces.append(text[start:m.start()])
             start = m.end()
         return pieces + [text[start:]]
+
+
+def keywords_first(pattern: str) -> str:
+    """A pattern `\\b(?:word|other...)rest` rewritten to match the same but open with letters,
+    ("(?:w(?<!\\w.)(?:ord)|o(?<!\\w.)(?:ther))rest"), so that the engine can skip to them."""
+    opening = re.match(r"\\b\(\?:", pattern)
+    close = _closing(pattern, opening.end()) if opening else None
+    if close is None:
+        return pattern
+    words = _top_level(pattern[opening.end():close])
+    if not all(w[:1].isalpha() and w[1:2] not in ("?", "*", "+", "{") for w in words):
+        return pattern
+    tails: dict[str, list[str]] = {}
+    for word in words:  # alternatives keep their order among those with the same first letter
+        tails.setdefault(word[0], []).append(word[1:])
+    branches = [f"{first}(?<!\\w.)(?:{'|'.join(rest)})" for first, rest in tails.items()]
+    return "(?:" + "|".join(branches) + ")" + pattern[close + 1:]
+
+
+def _closing(pattern: str, start: int) -> int | None:
+    """Index of the bracket closing the group whose body starts at start."""
+    depth, i = 1, start
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            i += 1
+        elif char == "[":
+            i = pattern.index("]", i + 2)  # "[]...]" and "[^]...]" hold a literal "]"
+        elif char in "()":
+            depth += 1 if char == "(" else -1
+            if depth == 0:
+                return i
+        i += 1
+    return None
+
+
+def _top_level(body: str) -> list[str]:
+    """The alternatives of a group body, split at its own "|" only."""
+    parts, depth, start, i = [], 0, 0, 0
+    while i < len(body):
+        char = body[i]
+        if char == "\\":
+            i += 1
+        elif char == "[":
+            i = body.index("]", i + 2)
+        elif char in "()":
+            depth += 1 if char == "(" else -1
+        elif char == "|" and depth == 0:
+            parts.append(body[start:i])
+            start = i + 1
+        i += 1
+    return parts + [body[start:]]
 
 
 def _lower(pattern: str) -> str:
