@@ -44,16 +44,21 @@ def _record(article: RawArticle) -> bytes:
 
 def land(data_dir: str | Path, article: RawArticle) -> bool:
     """Write the record once; False when the article had already landed."""
-    filesystem, base = _zone(data_dir)
-    path = f"{base}/{_record_name(article.article_id)}"
-    if filesystem.get_file_info(path).type != fs.FileType.NotFound:
-        return False
     if is_remote(data_dir):
+        filesystem, base = _zone(data_dir)
+        path = f"{base}/{_record_name(article.article_id)}"
+        if filesystem.get_file_info(path).type != fs.FileType.NotFound:
+            return False
         with filesystem.open_output_stream(path) as handle:
             handle.write(_record(article))
         return True
-    folder = Path(path).parent
-    folder.mkdir(parents=True, exist_ok=True)
+    # Plain os calls, as few as possible: landing costs file-system calls, not CPU.
+    path = os.path.join(os.path.abspath(data_dir), "raw", _record_name(article.article_id))
+    if os.path.exists(path):
+        return False
+    folder = os.path.dirname(path)
+    if not os.path.isdir(folder):
+        os.makedirs(folder, exist_ok=True)
     descriptor, tmp = tempfile.mkstemp(dir=folder, prefix=".landing-")
     with os.fdopen(descriptor, "wb") as handle:
         handle.write(_record(article))
