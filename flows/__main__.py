@@ -18,7 +18,7 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--workers", type=_workers, default=1,
                              help="extraction processes: a number or 'auto' (one per core); default 1")
         command.add_argument("--dask-address", help="run extraction on this Dask scheduler (tcp://host:8786)")
-        command.add_argument("--batch-size", type=int, default=50, help="articles per extraction task")
+        command.add_argument("--batch-size", type=int, help="articles per extraction task (default 250)")
     serve = commands.add_parser("serve", help="serve the flow as a scheduled Prefect deployment")
     serve.add_argument("--cron", default="0 * * * *")
     serve.add_argument("--source", action="append", dest="sources", metavar="PATH_OR_URL")
@@ -63,9 +63,10 @@ def _run(args) -> int:
         return 1
 
     flow = with_workers(args.workers, args.dask_address)
+    batching = {"batch_size": args.batch_size} if args.batch_size else {}
     summary = flow(sources=getattr(args, "sources", None), data_dir=args.data_dir,
                    since=getattr(args, "since", None), until=getattr(args, "until", None),
-                   batch_size=args.batch_size)
+                   workers=args.workers, **batching)
     if summary.blocked:
         print(f"error: {summary.blocked}", file=sys.stderr)
         return 1

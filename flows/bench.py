@@ -15,7 +15,7 @@ from pathlib import Path
 
 T0 = time.perf_counter()
 
-from flows.pipeline import cpu_count, with_workers  # noqa: E402 - import cost is measured
+from flows.pipeline import BATCH_SIZE, cpu_count, with_workers  # noqa: E402 - import cost is measured
 from flows.reference import load_reference  # noqa: E402
 from flows.sources import discover, read_file  # noqa: E402
 from transforms.extract import ArticleText, extract_article  # noqa: E402
@@ -122,7 +122,8 @@ def main() -> None:
     startup = IMPORT_SECONDS + time.perf_counter() - start
 
     start = time.perf_counter()
-    summary = flow(sources=[str(corpus)], data_dir=str(work / "data"), batch_size=int(os.environ.get("BENCH_BATCH", 100)))
+    summary = flow(sources=[str(corpus)], data_dir=str(work / "data"), workers=workers,
+                   batch_size=int(os.environ.get("BENCH_BATCH", BATCH_SIZE)))
     flow_seconds = time.perf_counter() - start
     plain = _plain_loop(corpus)
     shutil.rmtree(work, ignore_errors=True)

@@ -48,6 +48,12 @@ def extract_rows(ids: list[str], data_dir: str, run_id: str, version: str) -> di
     return out
 
 
+@task(name="warm-up", cache_policy=NO_CACHE)
+def warm_up(worker: int) -> None:
+    """Load the extractors and their reference data on a worker before the first batch."""
+    reference()
+
+
 @task(name="extract-batch", cache_policy=NO_CACHE)
 def extract_batch(ids: list[str], data_dir: str, staging: Path, batch: int, run_id: str,
                   version: str) -> dict[str, int]:

@@ -19,7 +19,7 @@ from prefect.cache_policies import NO_CACHE
 import storage
 from flows import publishing, raw_zone, web
 from flows.bookkeeping import RejectedRow
-from flows.extraction import STAGED, extract_batch, staged
+from flows.extraction import STAGED, extract_batch, staged, warm_up
 from flows.landing import land_files, land_urls
 from flows.lock import publish_lock
 from flows.reference import extractor_version
@@ -27,7 +27,7 @@ from flows.sources import parse_timestamp
 from flows.validation import Validator, docs_index
 from transforms.rows import TABLES
 
-BATCH_SIZE = 50
+BATCH_SIZE = 250  # articles per extraction task: large enough that Prefect's cost per task is small
 
 
 @dataclass
@@ -55,14 +55,17 @@ def _timed(summary: RunSummary, stage: str):
 
 @flow(name="ai-race-tables", log_prints=False)
 def pipeline(sources: list[str] | None = None, data_dir: str = "data", since: str | None = None,
-             until: str | None = None, batch_size: int = BATCH_SIZE) -> RunSummary:
-    """Ingest, extract, validate and publish; a backfill when `since` is given."""
+             until: str | None = None, batch_size: int = BATCH_SIZE, workers: int = 1) -> RunSummary:
+    """Ingest, extract, validate and publish; a backfill when `since` is given. `workers` is how
+    many processes the task runner extracts on (see with_workers)."""
     started = datetime.now(timezone.utc)
     root = str(data_dir)  # tables and raw zone: a local path or an object-store URI
     local = local_dir(data_dir)  # validation results, staging and the lock: always on this machine
     summary = RunSummary(uuid.uuid4().hex[:16])
     version = extractor_version()
     landed: list[str] = []
+    if workers > 1:
+        warm_up.map(range(workers))  # worker processes start while the articles land
     if since is None:
         sources = sources or ["seeds/articles"]
         with _timed(summary, "land"):

@@ -11,7 +11,8 @@ from flows.pipeline import pipeline, with_workers
 def test_dask_cluster_extraction_matches_in_process(prefect_server, tmp_path):
     sources = ["seeds/articles"]
     pipeline(sources=sources, data_dir=str(tmp_path / "local"))
-    state = with_workers(2)(sources=sources, data_dir=str(tmp_path / "dask"), batch_size=1, return_state=True)
+    state = with_workers(2)(sources=sources, data_dir=str(tmp_path / "dask"), batch_size=1, workers=2,
+                            return_state=True)
     summary = state.result()
     assert summary.blocked is None and summary.articles_extracted == 1
     assert snapshot(tmp_path / "dask") == snapshot(tmp_path / "local")
