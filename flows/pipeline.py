@@ -5,6 +5,7 @@ import hashlib
 import os
 import shutil
 import tempfile
+import threading
 import time
 import uuid
 from contextlib import contextmanager
@@ -24,7 +25,7 @@ from flows.landing import land_files, land_urls
 from flows.lock import publish_lock
 from flows.reference import extractor_version
 from flows.sources import parse_timestamp
-from flows.validation import Validator, docs_index
+from flows.validation import Validator, docs_index, import_gx
 from transforms.rows import TABLES
 
 BATCH_SIZE = 250  # articles per extraction task: large enough that Prefect's cost per task is small
@@ -83,6 +84,8 @@ def pipeline(sources: list[str] | None = None, data_dir: str = "data", since: st
         staging = local / "staging"
         shutil.rmtree(staging, ignore_errors=True)  # left by a killed run; this run owns the lock
         try:
+            if workers > 1:  # this process waits while workers extract: it imports GX meanwhile
+                threading.Thread(target=import_gx, daemon=True).start()
             _process(root, local, staging / summary.run_id, ids, summary, version, batch_size)
             if not summary.blocked:
                 publishing.record_run(root, summary, started, version,

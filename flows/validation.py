@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 SUITES = Path(__file__).resolve().parent.parent / "expectations"
@@ -31,7 +32,8 @@ class TableOutcome:
         return bool(self.critical)
 
 
-def _quiet_gx():
+def import_gx():
+    """Great Expectations, imported quietly (it takes seconds: only validation needs it)."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     import great_expectations as gx  # imported here: seconds to load, only validation needs it
 
@@ -80,17 +82,26 @@ def _outcome(table: str, frame: pd.DataFrame, results) -> TableOutcome:
 
 def _with_checks(frame: pd.DataFrame) -> pd.DataFrame:
     """Grounded rows get two derived columns so a suite can check that offsets fit the evidence."""
+    frame = _hashable(frame)
     if "evidence" not in frame:
         return frame
     return frame.assign(span_length=frame["char_end"] - frame["char_start"],
                         evidence_length=frame["evidence"].str.len())
 
 
+def _hashable(frame: pd.DataFrame) -> pd.DataFrame:
+    """List cells (arrays) as tuples: GX fingerprints every batch, and a frame it cannot hash it
+    pickles whole, which costs seconds and a copy of the table at 10,000 articles."""
+    lists = [c for c in frame.columns if frame[c].dtype == object
+             and isinstance(next(iter(frame[c].dropna()), None), np.ndarray)]
+    return frame.assign(**{c: frame[c].map(tuple, na_action="ignore") for c in lists}) if lists else frame
+
+
 class Validator:
     """Validates one table at a time against its suite; Data Docs are rebuilt once at the end."""
 
     def __init__(self, validation_dir: Path):
-        self.gx = _quiet_gx()
+        self.gx = import_gx()
         self.context = _context(self.gx, validation_dir)
         self.source = self.context.data_sources.add_or_update_pandas("published_tables")
 
