@@ -36,6 +36,7 @@ _MONEY = CaselessPattern(  # the lookahead lets the engine skip positions that c
 # The first figure of "6 billion to 6.5 billion yuan" has its currency only after the second.
 _BARE_BEFORE_RANGE = CaselessPattern(
     rf"(?P<num>{NUMBER})(?:\s?(?P<scale>{SCALE}))?(?=\s?(?:to|-|–)\s?(?:{NUMBER})(?:\s?(?:{SCALE}))?\s(?P<suf>{_SUFFIX})\b)")
+_SUFFIX_WORD = CaselessPattern(rf"\b(?:{_SUFFIX})\b")  # a cheap test: ranges need a currency word
 _QUALIFIER = CaselessPattern(
     r"(?:" + "|".join(f"(?P<{name}>\\b(?:{words}))" for name, words in QUALIFIERS) + r")\s+(?:of\s+)?$")
 
@@ -77,7 +78,7 @@ def find_money(text: str) -> tuple[Money, ...]:
         scale = scale_factor(match.group("scale") or match.group("scale2"))
         found.append(Money(number * scale, _currency(text, match), qualifier_before(text, match.start()),
                            match.start(), match.end()))
-    for match in _BARE_BEFORE_RANGE.finditer(text):
+    for match in _BARE_BEFORE_RANGE.finditer(text) if _SUFFIX_WORD.search(text) else ():
         if any(m.start <= match.start() < m.end for m in found):
             continue
         found.append(Money(parse_number(match.group("num")) * scale_factor(match.group("scale")),
