@@ -45,15 +45,18 @@ def is_energy(figure: Figure) -> bool:
     unit = figure.quantity.unit
     if unit in ENERGY_UNITS:
         return True
-    context, investment, energy_money = _clause_context(figure.clause)
-    return energy_money and investment if unit == "USD" else context
+    return _spends_on_energy(figure.clause) if unit == "USD" else _speaks_of_energy(figure.clause)
+
+
+# Cached: a clause holds many figures.
+@lru_cache(maxsize=512)
+def _speaks_of_energy(clause: str) -> bool:
+    return bool(ENERGY_CONTEXT.search(clause))
 
 
 @lru_cache(maxsize=512)
-def _clause_context(clause: str) -> tuple[bool, bool, bool]:
-    """(speaks of energy, of investment, of energy spending); cached as a clause holds many figures."""
-    return (bool(ENERGY_CONTEXT.search(clause)), bool(_INVESTMENT.search(clause)),
-            bool(_ENERGY_MONEY.search(clause)))
+def _spends_on_energy(clause: str) -> bool:
+    return bool(_ENERGY_MONEY.search(clause) and _INVESTMENT.search(clause))
 
 
 def sector_of(figure: Figure) -> str:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from bisect import bisect_right
 import re
 from dataclasses import dataclass, field
@@ -109,16 +110,14 @@ class Context:
 
 
 def _company_mentions(ctx: Context) -> list[CompanyMentionRow]:
-    rows: dict[str, CompanyMentionRow] = {}
-    counts: dict[str, int] = {}
+    counts = Counter(span.company.company_id for span in ctx.companies)
+    first: dict[str, CompanySpan] = {}
     for span in ctx.companies:
-        cid = span.company.company_id
-        counts[cid] = counts.get(cid, 0) + 1
-        if cid not in rows:
-            rows[cid] = CompanyMentionRow(
-                company_id=cid, name=span.company.name, surface=span.surface, n_mentions=0,
-                country=span.company.country, **ctx.grounding(ctx.sentence_at(span.start)))
-    return [CompanyMentionRow(**{**vars(r), "n_mentions": counts[r.company_id]}) for r in rows.values()]
+        first.setdefault(span.company.company_id, span)
+    return [CompanyMentionRow(company_id=cid, name=span.company.name, surface=span.surface,
+                              n_mentions=counts[cid], country=span.company.country,
+                              **ctx.grounding(ctx.sentence_at(span.start)))
+            for cid, span in first.items()]
 
 
 def _people(ctx: Context) -> list[PersonRow]:
