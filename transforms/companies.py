@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from transforms.gazetteer import Company, Gazetteer, slugify
 from transforms.regions import PLACES, find_places
@@ -41,6 +41,7 @@ NOT_BUSINESS = re.compile(
 # "Shanghai-based X", "shares of X") or after it ("X's shares", "X (0100.HK)", "X, a ... firm").
 _SEQUENCE = re.compile(rf"(?<![\w&.-]){_TOKEN}(?:\s(?:&\s|of\s)?{_TOKEN}){{0,7}}")
 _HEAD_END = re.compile(rf"\s(?:{ORG_HEADS})$")
+_HEADS = tuple(ORG_HEADS.split("|"))
 # A list after a plural business noun: "operators such as Vantage Data Centers, DataBank and Switch".
 _SUCH_AS = (r"\b(?:companies|firms|operators|groups|start-?ups|rivals|peers|makers|developers|providers|"
             r"investors|lenders|banks|funds|utilities|chipmakers|customers|clients|backers)\s(?:such\sas|including)"
@@ -59,7 +60,8 @@ _BASED_PREFIX = re.compile(r"^[A-Z][\w ]*?-based\s")
 def _has_company_cue(text: str, start: int, end: int) -> bool:
     """Whether the run of capitalised words text[start:end] stands where a company name does."""
     run = text[start:end]
-    if _HEAD_END.search(run) or _BASED_PREFIX.match(run):
+    # str tests first: they let most runs skip the patterns.
+    if (run.endswith(_HEADS) and _HEAD_END.search(run)) or ("-based" in run and _BASED_PREFIX.match(run)):
         return True
     if _may_follow_cue(text[max(0, start - 40):start]) and _CUE_BEFORE.search(text, max(0, start - 40), start):
         return True
@@ -87,8 +89,7 @@ _LEADING = re.compile(
 _BASED = re.compile(r"([A-Z][\w]*(?:\s[A-Z][\w]*)?)-based\s[^,.;]{0,40}$")
 
 
-@dataclass(frozen=True)
-class CompanySpan:
+class CompanySpan(NamedTuple):
     """One mention of a company in the article text."""
 
     start: int
@@ -149,7 +150,7 @@ def _context_candidates(text: str, gazetteer: Gazetteer) -> dict[str, Company]:
     found: dict[str, Company] = {}
     prose = _prose(text)
     for match in _SEQUENCE.finditer(prose):
-        end = match.end() - (2 if re.search(r"['’]s$", match.group(0)) else 0)
+        end = match.end() - (2 if match.group(0).endswith(("'s", "’s")) else 0)
         if not _has_company_cue(prose, match.start(), end):
             continue
         name, owner_country = _clean_candidate(text[match.start():end])

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 from transforms.numbers import WORDS
 from transforms.patterns import CaselessPattern
@@ -41,8 +40,7 @@ _HORIZON = CaselessPattern(
     rf"|\b(?P<c>{_NUMWORD})\s(?:to\s(?P<d>{_NUMWORD})\s)?years\saway\b")
 
 
-@dataclass(frozen=True)
-class YearMention:
+class YearMention(NamedTuple):
     """A year a figure may refer to, with its role and position in the text."""
 
     year: int

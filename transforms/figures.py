@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from transforms.dates import FUTURE_CUES, YearMention, find_horizon, find_years
 from transforms.quantities import Quantity, find_quantities
@@ -16,8 +17,7 @@ _CLAUSE_BREAK = re.compile(r";|,\s(?:while|whereas|but|and)\s|\s—\s|,\swith\s"
 _PLACE_AFTER = re.compile(r"^[^,;.]{0,25}?\b(?:in|for|across|of)\s(?:the\s)?$")
 
 
-@dataclass(frozen=True)
-class Figure:
+class Figure(NamedTuple):
     """A quantity in its sentence, with everything needed to make a row of it."""
 
     sentence: Sentence

@@ -109,13 +109,13 @@ def _names_company_after(clause: str, position: int, local) -> bool:
 
 
 def _is_raised(text: str, money: Money) -> bool:
-    before = text[max(0, money.start - 70):money.start]
-    return not (_NOT_RAISED.search(before) or _NOT_RAISED_AFTER.match(text, money.end))
+    return not (_NOT_RAISED.search(text, max(0, money.start - 70), money.start)
+                or _NOT_RAISED_AFTER.match(text, money.end))
 
 
 def _is_valuation(text: str, money: Money) -> bool:
     """ "valued at $X", "values the company at $X", "a valuation of $X" or "a $X valuation"."""
-    return bool(_VALUATION.search(text[max(0, money.start - 90):money.start])
+    return bool(_VALUATION.search(text, max(0, money.start - 90), money.start)
                 or _VALUATION_AFTER.match(text, money.end))
 
 

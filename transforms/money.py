@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from transforms.numbers import NUMBER, SCALE, parse_number, scale_factor
 from transforms.patterns import CaselessPattern, alternation
@@ -41,8 +41,7 @@ _QUALIFIER = CaselessPattern(
     r"(?:" + "|".join(f"(?P<{name}>\\b(?:{words}))" for name, words in QUALIFIERS) + r")\s+(?:of\s+)?$")
 
 
-@dataclass(frozen=True)
-class Money:
+class Money(NamedTuple):
     """An amount of money found in a sentence, with its span there."""
 
     amount: float
@@ -61,7 +60,8 @@ def _currency(text: str, match: re.Match) -> str:
 
 def qualifier_before(text: str, start: int) -> str:
     """The qualifier ("more than" -> more_than) written just before position start."""
-    match = _QUALIFIER.search(text[max(0, start - 30):start])
+    # Bounds, not a slice: the lower-cased text is then the sentence's, made once.
+    match = _QUALIFIER.search(text, max(0, start - 30), start)
     if not match:
         return "exact"
     return next(name for name, _ in QUALIFIERS if match.group(name))

@@ -3,7 +3,7 @@ emissions and money, with ranges and comparators."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from transforms.money import QUALIFIERS, find_money, qualifier_before, stated_usd, to_usd
 from transforms.numbers import FRACTIONS, MULTIPLES, NUMBER, SCALE, WORDS, parse_number, scale_factor
@@ -37,8 +37,7 @@ _FRACTION_SHARE = re.compile(r"\s(?:of|the)\b")
 _RANGE_FROM = CaselessPattern(r"\branges?\sfrom\s$")
 
 
-@dataclass(frozen=True)
-class Quantity:
+class Quantity(NamedTuple):
     """A figure in a sentence: value (and range end), unit, comparator, span."""
 
     value: float | None
