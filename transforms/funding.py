@@ -216,6 +216,8 @@ def _sentence_events(ctx, sentence, spans, topic, previous, listed) -> list[Fund
     if not _DIGIT.search(sentence.text):
         return rows  # no figure, no priced event
     text = _QUOTED.sub(lambda m: " " * len(m.group(0)), sentence.text)  # quotes speculate
+    if not find_money(text):
+        return rows  # no amount in the sentence, none in its clauses (the figures reuse this scan)
     for start, end in _clauses(text):
         clause = text[start:end]
         local = [(s.start - sentence.start - start, s) for s in spans]
