@@ -6,22 +6,25 @@ import re
 from typing import Iterator, NamedTuple
 
 from transforms.numbers import WORDS
-from transforms.patterns import CaselessPattern
+from transforms.patterns import CaselessPattern, keywords_first
 
 YEAR = r"(?:19[9]\d|20\d\d|2100)"
 _NUMWORD = r"(?:\d+|" + "|".join(WORDS) + r")"
 _SPANS = [
-    # (kind, pattern): target years, baselines and ranges of years.
-    ("range", re.compile(rf"\bbetween\s(?P<a>{YEAR})\sand\s(?P<b>{YEAR})\b")),
-    ("range", re.compile(rf"\bfrom\s(?P<a>{YEAR})\s(?:through|to|until)\s(?P<b>{YEAR})\b")),
-    ("range", re.compile(rf"\b(?:over|in|for|during)\s(?:the\s)?(?P<a>{YEAR})\s?[-–]\s?(?P<b>{YEAR})\b")),
-    ("range", re.compile(rf"\b(?P<a>{YEAR})\s(?:through|to)\s(?P<b>{YEAR})\b")),
-    ("baseline", re.compile(rf"\b(?:from|than|since|compared with|versus|vs\.?|over)\s(?:in\s)?(?:the\s)?(?:its\s)?(?:levels?\sof\s)?(?P<a>{YEAR})(?:\slevels?)?\b")),
-    ("baseline", re.compile(rf"\b(?:its|the)\s(?P<a>{YEAR})\slevels?\b")),
-    ("year", re.compile(rf"\b(?:by|in|for|through|until|to|before|after|at|of|during|from)\s(?:the\s)?(?:end\sof\s|start\sof\s|middle\sof\s|first\shalf\sof\s|second\shalf\sof\s|calendar\s|fiscal\s|mid-|early\s|late\s)?(?P<a>{YEAR})\b")),
-    ("year", re.compile(rf"(?<![\d,.$])(?P<a>{YEAR})(?!\d|,\d)(?!\s?(?:TWh|GWh|MW|GW|%|per))")),
+    # (kind, pattern): target years, baselines and ranges of years. Each pattern opens with its
+    # letters or digits and checks what stands before them afterwards, so that the engine can
+    # skip to where it may match.
+    ("range", rf"\b(?:between)\s(?P<a>{YEAR})\sand\s(?P<b>{YEAR})\b"),
+    ("range", rf"\b(?:from)\s(?P<a>{YEAR})\s(?:through|to|until)\s(?P<b>{YEAR})\b"),
+    ("range", rf"\b(?:over|in|for|during)\s(?:the\s)?(?P<a>{YEAR})\s?[-–]\s?(?P<b>{YEAR})\b"),
+    ("range", rf"(?P<a>{YEAR})(?<!\w\d{{4}})\s(?:through|to)\s(?P<b>{YEAR})\b"),
+    ("baseline", rf"\b(?:from|than|since|compared with|versus|vs\.?|over)\s(?:in\s)?(?:the\s)?(?:its\s)?(?:levels?\sof\s)?(?P<a>{YEAR})(?:\slevels?)?\b"),
+    ("baseline", rf"\b(?:its|the)\s(?P<a>{YEAR})\slevels?\b"),
+    ("year", rf"\b(?:by|in|for|through|until|to|before|after|at|of|during|from)\s(?:the\s)?(?:end\sof\s|start\sof\s|middle\sof\s|first\shalf\sof\s|second\shalf\sof\s|calendar\s|fiscal\s|mid-|early\s|late\s)?(?P<a>{YEAR})\b"),
+    ("year", rf"(?P<a>{YEAR})(?<![\d,.$]\d{{4}})(?!\d|,\d)(?!\s?(?:TWh|GWh|MW|GW|%|per))"),
 ]
-_NOW = re.compile(r"\b(?:today|currently|at present|so far this year)\b")
+_SPANS = [(kind, re.compile(keywords_first(pattern))) for kind, pattern in _SPANS]
+_NOW = re.compile(keywords_first(r"\b(?:today|currently|at present|so far this year)\b"))
 _SAME = re.compile(r"\b(?:(?:by|at|to|over|during|in)\s)?(?:the\s)?(?:end\sof\s)?(?:the|that|same)\s(?:same\s)?(?:year|period)\b")
 _BY_YEAR = re.compile(r"\bby\s(?:the\s)?(?:end\sof\s)?\d{4}")
 _HISTORICAL = re.compile(rf"\b(?:in|during|for)\s(?P<a>{YEAR})\b")
