@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 from transforms.money import QUALIFIERS, find_money, qualifier_before, stated_usd, to_usd
 from transforms.numbers import FRACTIONS, MULTIPLES, NUMBER, SCALE, WORDS, parse_number, scale_factor
-from transforms.patterns import CaselessPattern
+from transforms.patterns import CaselessPattern, alternation
 
 UNITS = {
     "twh": "TWh", "terawatt-hours": "TWh", "terawatt hours": "TWh", "terawatt-hour": "TWh",
@@ -94,9 +94,12 @@ def _measures(text: str) -> list[Quantity]:
 
 
 # Cheap tests that let most sentences skip the costly patterns.
-_MAY_HAVE_FIGURE = CaselessPattern(r"\d|watt|doubl|tripl|quadrupl|fold|times|half|third|quarter|fifth|tenth")
+# (Word lists as tries, digits apart: patterns that open with a literal let the engine skip.)
+_RELATIVE_WORDS = "doubl|tripl|quadrupl|fold|times|half|third|quarter|fifth|tenth".split("|")
+_DIGIT = re.compile(r"\d")
+_MAY_BE_RELATIVE = CaselessPattern(alternation(_RELATIVE_WORDS))
+_MAY_HAVE_FIGURE_WORD = CaselessPattern(alternation([*_RELATIVE_WORDS, "watt"]))  # "two gigawatts"
 _MAY_HAVE_UNIT = CaselessPattern(r"%|wh\b|[gmk]w\b|watt|per ?cent|tonnes|tons")
-_MAY_BE_RELATIVE = CaselessPattern(r"doubl|tripl|quadrupl|fold|times|half|third|quarter|fifth|tenth")
 
 
 def _relatives(text: str, taken: list[tuple[int, int]]) -> list[Quantity]:
@@ -158,7 +161,7 @@ def _join_ranges(text: str, found: list[Quantity]) -> list[Quantity]:
 
 def find_quantities(text: str, year: int | None = None, rates: dict | None = None) -> list[Quantity]:
     """Every figure with a unit in a text, in order of appearance."""
-    if not _MAY_HAVE_FIGURE.search(text):
+    if not (_DIGIT.search(text) or _MAY_HAVE_FIGURE_WORD.search(text)):
         return []
     found = _measures(text) + _money(text, year, rates or {})
     spans = [(q.start, q.end) for q in found]
