@@ -47,7 +47,7 @@ def test_finditer_near_finds_what_finditer_finds(text):
     assert [m.span() for m in near] == [m.span() for m in pattern.finditer(text)]
 
 
-@given(st.lists(st.sampled_from(["ab", "a", "b[ab]", "ba(?:a|b)?", "a b", "b\\w*"]), min_size=1, max_size=4),
+@given(st.lists(st.sampled_from(["ab", "a", "b[ab]", "ba(?:a|b)?", "a b", "b\\w*", "a[^]|b]"]), min_size=1, max_size=4),
        st.text(alphabet="ab _-", max_size=60))
 def test_keywords_first_matches_what_the_pattern_matches(words, text):
     pattern = r"\b(?:" + "|".join(words) + r")\b"

@@ -55,7 +55,7 @@ class CaselessPattern:
         """Like re.Pattern.fullmatch, ignoring case."""
         return self._regex.fullmatch(lowered(text), *bounds)
 
-    def finditer(self, text: str, *bounds: int):
+    def finditer(self, text: str, *bounds: int) -> Iterator[re.Match]:
         """Like re.Pattern.finditer, ignoring case."""
         return self._regex.finditer(lowered(text), *bounds)
 
@@ -95,13 +95,22 @@ def _closing(pattern: str, start: int) -> int | None:
         if char == "\\":
             i += 1
         elif char == "[":
-            i = pattern.index("]", i + 2)  # "[]...]" and "[^]...]" hold a literal "]"
+            i = _class_end(pattern, i)
         elif char in "()":
             depth += 1 if char == "(" else -1
             if depth == 0:
                 return i
         i += 1
     return None
+
+
+def _class_end(pattern: str, start: int) -> int:
+    """Index of the "]" closing the character class opened at start ("[^]a\\]]" included)."""
+    i = start + 1 + (pattern[start + 1:start + 2] == "^")
+    i += pattern[i:i + 1] == "]"  # a "]" first in a class is a literal
+    while pattern[i] != "]":
+        i += 2 if pattern[i] == "\\" else 1
+    return i
 
 
 def _top_level(body: str) -> list[str]:
@@ -112,7 +121,7 @@ def _top_level(body: str) -> list[str]:
         if char == "\\":
             i += 1
         elif char == "[":
-            i = body.index("]", i + 2)
+            i = _class_end(body, i)
         elif char in "()":
             depth += 1 if char == "(" else -1
         elif char == "|" and depth == 0:
