@@ -50,7 +50,8 @@ def extract_rows(ids: list[str], data_dir: str, run_id: str, version: str) -> di
 
 @task(name="warm-up", cache_policy=NO_CACHE)
 def warm_up(worker: int) -> None:
-    """Load the extractors and their reference data on a worker before the first batch."""
+    """Load the extractors and their reference data on a worker before the first batch (mapped
+    once per worker; `worker` only tells the runs apart)."""
     reference()
 
 
