@@ -10,7 +10,7 @@ from transforms.patterns import CaselessPattern, keywords_first
 
 YEAR = r"(?:19[9]\d|20\d\d|2100)"
 _NUMWORD = r"(?:\d+|" + "|".join(WORDS) + r")"
-_SPANS = [
+_SPANS = [(kind, re.compile(keywords_first(pattern))) for kind, pattern in [
     # (kind, pattern): target years, baselines and ranges of years. Each pattern opens with its
     # letters or digits and checks what stands before them afterwards, so that the engine can
     # skip to where it may match.
@@ -22,8 +22,7 @@ _SPANS = [
     ("baseline", rf"\b(?:its|the)\s(?P<a>{YEAR})\slevels?\b"),
     ("year", rf"\b(?:by|in|for|through|until|to|before|after|at|of|during|from)\s(?:the\s)?(?:end\sof\s|start\sof\s|middle\sof\s|first\shalf\sof\s|second\shalf\sof\s|calendar\s|fiscal\s|mid-|early\s|late\s)?(?P<a>{YEAR})\b"),
     ("year", rf"(?P<a>{YEAR})(?<![\d,.$]\d{{4}})(?!\d|,\d)(?!\s?(?:TWh|GWh|MW|GW|%|per))"),
-]
-_SPANS = [(kind, re.compile(keywords_first(pattern))) for kind, pattern in _SPANS]
+]]
 _NOW = re.compile(keywords_first(r"\b(?:today|currently|at present|so far this year)\b"))
 _SAME = re.compile(r"\b(?:(?:by|at|to|over|during|in)\s)?(?:the\s)?(?:end\sof\s)?(?:the|that|same)\s(?:same\s)?(?:year|period)\b")
 _BY_YEAR = re.compile(r"\bby\s(?:the\s)?(?:end\sof\s)?\d{4}")

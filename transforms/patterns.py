@@ -74,10 +74,10 @@ def keywords_first(pattern: str) -> str:
     """A pattern `\\b(?:word|other...)rest` rewritten to match the same but open with letters,
     ("(?:w(?<!\\w.)(?:ord)|o(?<!\\w.)(?:ther))rest"), so that the engine can skip to them."""
     opening = re.match(r"\\b\(\?:", pattern)
-    close = _closing(pattern, opening.end()) if opening else None
-    if close is None:
+    group = _group(pattern, opening.end()) if opening else None
+    if group is None:
         return pattern
-    words = _top_level(pattern[opening.end():close])
+    words, close = group
     if not all(w[:1].isalpha() and w[1:2] not in ("?", "*", "+", "{") for w in words):
         return pattern
     tails: dict[str, list[str]] = {}
@@ -87,19 +87,25 @@ def keywords_first(pattern: str) -> str:
     return "(?:" + "|".join(branches) + ")" + pattern[close + 1:]
 
 
-def _closing(pattern: str, start: int) -> int | None:
-    """Index of the bracket closing the group whose body starts at start."""
-    depth, i = 1, start
+def _group(pattern: str, start: int) -> tuple[list[str], int] | None:
+    """(alternatives split at the group's own "|", index of its closing bracket) of the group
+    whose body starts at start; None when it never closes."""
+    parts, depth, begin, i = [], 0, start, start
     while i < len(pattern):
         char = pattern[i]
         if char == "\\":
             i += 1
         elif char == "[":
             i = _class_end(pattern, i)
-        elif char in "()":
-            depth += 1 if char == "(" else -1
-            if depth == 0:
-                return i
+        elif char == "(":
+            depth += 1
+        elif char == ")" and depth == 0:
+            return parts + [pattern[begin:i]], i
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            parts.append(pattern[begin:i])
+            begin = i + 1
         i += 1
     return None
 
@@ -111,24 +117,6 @@ def _class_end(pattern: str, start: int) -> int:
     while pattern[i] != "]":
         i += 2 if pattern[i] == "\\" else 1
     return i
-
-
-def _top_level(body: str) -> list[str]:
-    """The alternatives of a group body, split at its own "|" only."""
-    parts, depth, start, i = [], 0, 0, 0
-    while i < len(body):
-        char = body[i]
-        if char == "\\":
-            i += 1
-        elif char == "[":
-            i = _class_end(body, i)
-        elif char in "()":
-            depth += 1 if char == "(" else -1
-        elif char == "|" and depth == 0:
-            parts.append(body[start:i])
-            start = i + 1
-        i += 1
-    return parts + [body[start:]]
 
 
 def _lower(pattern: str) -> str:
