@@ -1,6 +1,8 @@
 import pytest
+from hypothesis import example, given, strategies as st
 
-from transforms.dates import find_horizon, find_years
+from transforms.dates import _SAME, _SAME_KEY, _SAME_REACH, find_horizon, find_years
+from transforms.patterns import finditer_near
 
 
 def _years(text, published=2026):
@@ -26,3 +28,11 @@ def test_find_years(text, expected):
 ])
 def test_find_horizon(text, expected):
     assert find_horizon(text) == expected
+
+
+@given(st.lists(st.sampled_from(["during ", "the ", "end of ", "that ", "same ", "year", "period", "in ", "x", " "]),
+                max_size=14).map("".join))
+@example("by 2030, during the end of that same year")
+def test_same_year_is_found_near_its_key_word(text):
+    near = finditer_near(_SAME, _SAME_KEY, text, _SAME_REACH)
+    assert [m.span() for m in near] == [m.span() for m in _SAME.finditer(text)]

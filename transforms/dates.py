@@ -6,7 +6,7 @@ import re
 from typing import Iterator, NamedTuple
 
 from transforms.numbers import WORDS
-from transforms.patterns import CaselessPattern, keywords_first
+from transforms.patterns import CaselessPattern, finditer_near, keywords_first
 
 YEAR = r"(?:19[9]\d|20\d\d|2100)"
 _NUMWORD = r"(?:\d+|" + "|".join(WORDS) + r")"
@@ -25,6 +25,8 @@ _SPANS = [(kind, re.compile(keywords_first(pattern))) for kind, pattern in [
 ]]
 _NOW = re.compile(keywords_first(r"\b(?:today|currently|at present|so far this year)\b"))
 _SAME = re.compile(r"\b(?:(?:by|at|to|over|during|in)\s)?(?:the\s)?(?:end\sof\s)?(?:the|that|same)\s(?:same\s)?(?:year|period)\b")
+# Every match of _SAME holds one of these within 30 characters of its start.
+_SAME_KEY, _SAME_REACH = re.compile(r"year|period"), 30
 _BY_YEAR = re.compile(r"\bby\s(?:the\s)?(?:end\sof\s)?\d{4}")
 _HISTORICAL = re.compile(rf"\b(?:in|during|for)\s(?P<a>{YEAR})\b")
 # Words that make a statement forward-looking.
@@ -34,9 +36,9 @@ FUTURE_CUES = CaselessPattern(
     r"outlook|sees|see|puts|reckons?|estimates? that|due to|to come online|going to|intends?|"
     r"scenarios?|base case|believes?|anticipat\w*|probability|chance|odds|next \w+ years|coming years|"
     r"further out)\b")
-_DECADE_END = re.compile(r"\b(?:by|before)\s(?:the\s)?end\sof\s(?:the|this)\sdecade\b")
-_RELATIVE = [(re.compile(r"\bthis year\b|\bcurrent year\b"), 0), (re.compile(r"\blast year\b|\ba year earlier\b"), -1),
-             (re.compile(r"\bnext year\b"), 1)]
+_DECADE_END = re.compile(keywords_first(r"\b(?:by|before)\s(?:the\s)?end\sof\s(?:the|this)\sdecade\b"))
+_RELATIVE = [(re.compile(keywords_first(words)), delta) for words, delta in [
+    (r"\b(?:this year|current year)\b", 0), (r"\b(?:last year|a year earlier)\b", -1), (r"\b(?:next year)\b", 1)]]
 _HORIZON = CaselessPattern(
     rf"\b(?:(?:over|for|in)\s(?:the\s)?(?:next|coming)|within(?:\sthe\snext)?|in|over)\s(?P<a>{_NUMWORD})(?:\s(?:to|or|-)\s(?P<b>{_NUMWORD}))?\s(?:more\s)?years\b"
     rf"|\b(?P<c>{_NUMWORD})\s(?:to\s(?P<d>{_NUMWORD})\s)?years\saway\b")
@@ -91,7 +93,7 @@ def _mentions(text: str, published_year: int | None) -> Iterator[YearMention]:
                 yield YearMention(published_year + delta, "year", m.start(), m.end())
         for m in _NOW.finditer(text):
             yield YearMention(published_year, "now", m.start(), m.end())
-    for m in _SAME.finditer(text) if year_word or "period" in text else ():
+    for m in finditer_near(_SAME, _SAME_KEY, text, _SAME_REACH) if year_word or "period" in text else ():
         yield YearMention(0, "same", m.start(), m.end())
 
 

@@ -5,18 +5,23 @@ import re
 from functools import lru_cache
 
 from transforms.figures import Figure
-from transforms.patterns import CaselessPattern
+from transforms.patterns import CaselessPattern, alternation
 from transforms.rows import EnergyMetricRow
 
 ENERGY_UNITS = {"TWh", "GWh", "MWh", "GW", "MW", "kW", "tonnes_co2"}
+# Only ever asked whether a clause holds one of these words, so a word's stem is enough
+# ("consum" for "consumption"), and every branch opens with a letter (its boundary checked after
+# it): the engine can then skip quickly to where a word may start.
 ENERGY_CONTEXT = CaselessPattern(
-    r"electricity|(?<!computing )\bpower\b|energy|demand(?! for (?:AI )?(?:chips|accelerators|GPUs|processors|compute))|"
-    r"consum\w*|capacity|\bgrid|emission|solar|wind|nuclear|\bcoal\b|\bgas\b|generat\w*|\bload\b|"
-    r"reactor|renewable|non-fossil|batter\w*|storage|utilit\w*")
+    alternation(["electricity", "energy", "consum", "capacity", "emission", "solar", "wind", "nuclear",
+                 "generat", "reactor", "renewable", "non-fossil", "batter", "storage", "utilit"])
+    + r"|demand(?! for (?:AI )?(?:chips|accelerators|GPUs|processors|compute))"
+    + r"|p(?<!computing p)(?<!\wp)ower\b|g(?<!\wg)rid|c(?<!\wc)oal\b|g(?<!\wg)as\b|l(?<!\wl)oad\b")
 # Money counts as an energy figure only when spent on the energy system itself.
 _ENERGY_MONEY = CaselessPattern(
-    r"electricity|(?<!computing )\bpower\b|energy|\bgrid|nuclear|solar|wind|renewable|utilit\w*|"
-    r"network|reactor|\bgas\b|\bcoal\b|transmission|substation")
+    alternation(["electricity", "energy", "nuclear", "solar", "wind", "renewable", "utilit", "network",
+                 "reactor", "transmission", "substation"])
+    + r"|p(?<!computing p)(?<!\wp)ower\b|g(?<!\wg)rid|g(?<!\wg)as\b|c(?<!\wc)oal\b")
 _INVESTMENT = CaselessPattern(r"invest\w*|spen[dt]\w*|capital|budget\w*|commit\w*|outlays?")
 SECTORS = [
     ("clean_energy", r"wind and solar|solar and wind|clean (?:power|energy|generation)|renewabl\w*|non-fossil"),
