@@ -1,7 +1,8 @@
 import pytest
 from hypothesis import given, strategies as st
 
-from transforms.money import every_year, find_money, stated_usd, to_usd
+from transforms.money import _MONEY, _NUMBER_START, _PREFIX_REACH, every_year, find_money, stated_usd, to_usd
+from transforms.patterns import finditer_anchored, lowered
 
 
 @pytest.mark.parametrize("text, amount, currency, qualifier", [
@@ -55,3 +56,11 @@ def test_find_money_never_raises_and_spans_hold(text):
     for money in find_money(text):
         assert 0 <= money.start < money.end <= len(text)
         assert money.amount >= 0
+
+
+@given(st.lists(st.sampled_from(["US$", "HK$", "rs", "RMB ", "€", "$", "5", "1,200", ".5", " ", "bn", " billion",
+                                 " yuan", " to ", "-", "a", "x"]), max_size=12).map("".join))
+def test_amounts_are_tried_only_near_their_numbers(text):
+    # find_money tries its patterns only just before numbers; a full scan finds the same amounts.
+    scanned = [m.span() for m in _MONEY.finditer(text)]
+    assert [m.span() for m in finditer_anchored(_MONEY.regex, _NUMBER_START, lowered(text), _PREFIX_REACH)] == scanned

@@ -3,7 +3,7 @@ import re
 
 from hypothesis import given, strategies as st
 
-from transforms.patterns import CaselessPattern, alternation, finditer_near, keywords_first, lowered
+from transforms.patterns import CaselessPattern, alternation, finditer_anchored, finditer_near, keywords_first, lowered
 
 WORDS = st.lists(st.text(alphabet="abAB. ", min_size=1, max_size=5), min_size=1, max_size=12)
 
@@ -45,6 +45,13 @@ def test_finditer_near_finds_what_finditer_finds(text):
     pattern = re.compile(r"(?:a{1,5}\s)?-?x+b?|b-x")  # every match holds an "x" within 8 characters
     near = finditer_near(pattern, re.compile("x"), text, reach=10)
     assert [m.span() for m in near] == [m.span() for m in pattern.finditer(text)]
+
+
+@given(st.text(alphabet="ab 1-.", max_size=80))
+def test_finditer_anchored_finds_what_finditer_finds(text):
+    pattern = re.compile(r"(?:ab?\s?)?(?<![\w.])1+(?:-1+)?b?")  # every match opens at most 3 before a key
+    anchored = finditer_anchored(pattern, re.compile(r"(?<![\w.])1"), text, before=3)
+    assert [m.span() for m in anchored] == [m.span() for m in pattern.finditer(text)]
 
 
 @given(st.lists(st.sampled_from(["ab", "a", "b[ab]", "ba(?:a|b)?", "a b", "b\\w*", "a[^]|b]"]), min_size=1, max_size=4),

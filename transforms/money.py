@@ -6,7 +6,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from transforms.numbers import NUMBER, SCALE, parse_number, scale_factor
-from transforms.patterns import CaselessPattern, alternation
+from transforms.patterns import CaselessPattern, alternation, finditer_anchored, lowered
 
 PREFIXES = {
     "US$": "USD", "HK$": "HKD", "S$": "SGD", "NT$": "TWD", "A$": "AUD", "C$": "CAD",
@@ -36,6 +36,10 @@ _MONEY = CaselessPattern(  # the lookahead lets the engine skip positions that c
 # The first figure of "6 billion to 6.5 billion yuan" has its currency only after the second.
 _BARE_BEFORE_RANGE = CaselessPattern(
     rf"(?P<num>{NUMBER})(?:\s?(?P<scale>{SCALE}))?(?=\s?(?:to|-|–)\s?(?:{NUMBER})(?:\s?(?:{SCALE}))?\s(?P<suf>{_SUFFIX})\b)")
+# Every amount opens with its number or with a prefix and a space just before it: the costly
+# patterns are tried only there.
+_NUMBER_START = re.compile(r"(?<![\w.])\d")
+_PREFIX_REACH = max(map(len, PREFIXES)) + 1
 _SUFFIX_WORD = CaselessPattern(rf"\b(?:{_SUFFIX})\b")  # a cheap test: ranges need a currency word
 _QUALIFIER = CaselessPattern(
     r"(?:" + "|".join(f"(?P<{name}>\\b(?:{words}))" for name, words in QUALIFIERS) + r")\s+(?:of\s+)?$")
@@ -71,14 +75,16 @@ def qualifier_before(text: str, start: int) -> str:
 def find_money(text: str) -> tuple[Money, ...]:
     """Every amount of money in text, in order of appearance (cached: clauses are re-read)."""
     found = []
-    for match in _MONEY.finditer(text):
+    low = lowered(text)
+    for match in finditer_anchored(_MONEY.regex, _NUMBER_START, low, _PREFIX_REACH):
         number = parse_number(match.group("num") or match.group("num2"))
         if number is None:
             continue
         scale = scale_factor(match.group("scale") or match.group("scale2"))
         found.append(Money(number * scale, _currency(text, match), qualifier_before(text, match.start()),
                            match.start(), match.end()))
-    for match in _BARE_BEFORE_RANGE.finditer(text) if _SUFFIX_WORD.search(text) else ():
+    ranges = finditer_anchored(_BARE_BEFORE_RANGE.regex, _NUMBER_START, low, 0) if _SUFFIX_WORD.search(text) else ()
+    for match in ranges:
         if any(m.start <= match.start() < m.end for m in found):
             continue
         found.append(Money(parse_number(match.group("num")) * scale_factor(match.group("scale")),

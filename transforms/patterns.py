@@ -41,23 +41,23 @@ class CaselessPattern:
 
     def __init__(self, pattern: str):
         self.pattern = _lower(pattern)
-        self._regex = re.compile(keywords_first(self.pattern))
+        self.regex = re.compile(keywords_first(self.pattern))  # to run over lower-cased text
 
     def search(self, text: str, *bounds: int) -> re.Match | None:
         """Like re.Pattern.search, ignoring case."""
-        return self._regex.search(lowered(text), *bounds)
+        return self.regex.search(lowered(text), *bounds)
 
     def match(self, text: str, *bounds: int) -> re.Match | None:
         """Like re.Pattern.match, ignoring case."""
-        return self._regex.match(lowered(text), *bounds)
+        return self.regex.match(lowered(text), *bounds)
 
     def fullmatch(self, text: str, *bounds: int) -> re.Match | None:
         """Like re.Pattern.fullmatch, ignoring case."""
-        return self._regex.fullmatch(lowered(text), *bounds)
+        return self.regex.fullmatch(lowered(text), *bounds)
 
     def finditer(self, text: str, *bounds: int) -> Iterator[re.Match]:
         """Like re.Pattern.finditer, ignoring case."""
-        return self._regex.finditer(lowered(text), *bounds)
+        return self.regex.finditer(lowered(text), *bounds)
 
     def split(self, text: str, maxsplit: int = 0) -> list[str]:
         """Like re.Pattern.split, ignoring case; the pieces keep the text's spelling."""
@@ -147,3 +147,18 @@ def finditer_near(pattern, key: re.Pattern, text: str, reach: int) -> Iterator[r
             return
         yield match
         position = max(match.end(), match.start() + 1)
+
+
+def finditer_anchored(pattern, key: re.Pattern, text: str, before: int) -> Iterator[re.Match]:
+    """Like pattern.finditer(text) for a pattern whose every (non-empty) match starts at most
+    `before` characters before a match of key within it: the pattern is tried only at those
+    few positions, which suits patterns whose opening the engine cannot skip to ("US$5bn")."""
+    position = 0
+    while (found := key.search(text, position)) is not None:
+        for start in range(max(position, found.start() - before), found.start() + 1):
+            if (match := pattern.match(text, start)) is not None:
+                yield match
+                position = max(match.end(), start + 1)
+                break
+        else:
+            position = found.start() + 1
