@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 from transforms.money import QUALIFIERS, find_money, qualifier_before, stated_usd, to_usd
 from transforms.numbers import FRACTIONS, MULTIPLES, NUMBER, SCALE, WORDS, parse_number, scale_factor
-from transforms.patterns import CaselessPattern, alternation
+from transforms.patterns import CaselessPattern, alternation, lowered
 
 UNITS = {
     "twh": "TWh", "terawatt-hours": "TWh", "terawatt hours": "TWh", "terawatt-hour": "TWh",
@@ -85,7 +85,7 @@ def _measures(text: str) -> list[Quantity]:
             v2 = None
         found.append(Quantity(v1, v2, unit, "=" if v2 else _comparator(text, m.start("v1")),
                               m.start("v1"), m.end()))
-    for m in _TONNES.finditer(text):
+    for m in _TONNES.finditer(text) if "ton" in lowered(text) else ():
         if not m.group("of") and not _EMISSIONS.search(text):
             continue  # tonnes of steel or grain are not emissions
         value = parse_number(m.group("v1")) * scale_factor(m.group("s1"))
@@ -95,22 +95,22 @@ def _measures(text: str) -> list[Quantity]:
 
 # Cheap tests that let most sentences skip the costly patterns.
 # (Word lists as tries, digits apart: patterns that open with a literal let the engine skip.)
-_RELATIVE_WORDS = "doubl|tripl|quadrupl|fold|times|half|third|quarter|fifth|tenth".split("|")
+_MULTIPLE_WORDS = ["doubl", "tripl", "quadrupl", "fold", "times"]
+_FRACTION_WORDS = ["half", "third", "quarter", "fifth", "tenth"]
 _DIGIT = re.compile(r"\d")
-_MAY_BE_RELATIVE = CaselessPattern(alternation(_RELATIVE_WORDS))
-_MAY_HAVE_FIGURE_WORD = CaselessPattern(alternation([*_RELATIVE_WORDS, "watt"]))  # "two gigawatts"
+_MAY_BE_MULTIPLE = CaselessPattern(alternation(_MULTIPLE_WORDS))
+_MAY_BE_FRACTION = CaselessPattern(alternation(_FRACTION_WORDS))
+_MAY_HAVE_FIGURE_WORD = CaselessPattern(alternation([*_MULTIPLE_WORDS, *_FRACTION_WORDS, "watt"]))  # "two gigawatts"
 _MAY_HAVE_UNIT = CaselessPattern(r"%|wh\b|[gmk]w\b|watt|per ?cent|tonnes|tons")
 
 
 def _relatives(text: str, taken: list[tuple[int, int]]) -> list[Quantity]:
     found: list[Quantity] = []
-    if not _MAY_BE_RELATIVE.search(text):
-        return found
-    for m in _MULTIPLE.finditer(text):
+    for m in _MULTIPLE.finditer(text) if _MAY_BE_MULTIPLE.search(text) else ():
         value = MULTIPLES[m.group("word").lower()] if m.group("word") else parse_number(m.group("n"))
         if value and not _overlaps(m.start(), m.end(), taken):
             found.append(Quantity(float(value), None, "x", _comparator(text, m.start()), m.start(), m.end()))
-    for m in _FRACTION.finditer(text):
+    for m in _FRACTION.finditer(text) if _MAY_BE_FRACTION.search(text) else ():
         qualified = qualifier_before(text, m.start()) != "exact"
         if not _overlaps(m.start(), m.end(), taken) and (qualified or _FRACTION_SHARE.match(text, m.end())):
             found.append(Quantity(FRACTIONS[m.group("f").lower()], None, "percent",
@@ -150,7 +150,7 @@ def _join_ranges(text: str, found: list[Quantity]) -> list[Quantity]:
     for i, q in enumerate(found):
         if i in skip:
             continue
-        if _RANGE_FROM.search(text[max(0, q.start - 15):q.start]):
+        if "range" in lowered(text) and _RANGE_FROM.search(text[max(0, q.start - 15):q.start]):
             later = next((j for j in range(i + 1, len(found)) if found[j].unit == q.unit), None)
             if later is not None and re.search(r"\bto\s$", text[max(0, found[later].start - 4):found[later].start]):
                 skip.add(later)
