@@ -6,7 +6,7 @@ import re
 from typing import Iterator, NamedTuple
 
 from transforms.numbers import WORDS
-from transforms.patterns import CaselessPattern, finditer_near, keywords_first
+from transforms.patterns import CaselessPattern, finditer_near, keywords_first, lowered
 
 YEAR = r"(?:19[9]\d|20\d\d|2100)"
 _NUMWORD = r"(?:\d+|" + "|".join(WORDS) + r")"
@@ -111,7 +111,7 @@ def infer_reference_year(text: str) -> int | None:
 
 def find_horizon(text: str) -> tuple[float | None, float | None]:
     """(min, max) years of a horizon such as "over the next three to five years"."""
-    m = _HORIZON.search(text)
+    m = _HORIZON.search(text) if "years" in lowered(text) else None  # every horizon names "years"
     if not m:
         return None, None
     low = _number(m.group("a") or m.group("c"))
