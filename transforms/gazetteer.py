@@ -27,7 +27,6 @@ def slugify(name: str) -> str:
 _WORD = re.compile(r"[^\W_][\w&'’.-]*")
 # Names start with a capital or a digit, or are camel-case ("xAI", "miHoYo"): only these are looked up.
 _NAME_WORD = re.compile(r"(?<![\w&])(?:[A-Z0-9]|[a-z]+[A-Z])[\w&'’.-]*")
-_POSSESSIVE = re.compile(r"['’]s$")
 
 
 @dataclass
@@ -91,10 +90,8 @@ def _name_words(text: str) -> tuple[tuple[int, str, str], ...]:
     """(start, word, word without "'s") of every word that may start a name."""
     words = []
     for word in _NAME_WORD.finditer(text):
-        start = word.start()
-        if not (start and (text[start - 1].isalnum() or text[start - 1] == "&")):
-            token = word.group(0).rstrip(".'’,")
-            words.append((start, token, _POSSESSIVE.sub("", token)))
+        token = word.group(0).rstrip(".'’")
+        words.append((word.start(), token, token[:-2] if token.endswith(("'s", "’s")) else token))
     return tuple(words)
 
 
