@@ -15,6 +15,13 @@ def test_alternation_matches_like_a_longest_first_list(words, text):
     assert [m.span() for m in trie.finditer(text)] == [m.span() for m in listed.finditer(text)]
 
 
+@given(WORDS, st.text(alphabet="abAB. x", max_size=60))
+def test_alternation_not_after_checks_the_character_before(words, text):
+    checked = re.compile(r"(?<![a.])(?:" + alternation(words) + ")")
+    rewritten = re.compile(alternation(words, not_after="[a.]"))
+    assert [m.span() for m in rewritten.finditer(text)] == [m.span() for m in checked.finditer(text)]
+
+
 def test_alternation_backs_off_to_a_shorter_word():
     rx = re.compile(r"\b(?:" + alternation(["China", "Chinese"]) + r")\b")
     assert [m.group(0) for m in rx.finditer("Chinese firms in China, Chinesey")] == ["Chinese", "China"]

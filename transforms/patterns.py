@@ -6,8 +6,9 @@ from functools import lru_cache
 from typing import Iterator
 
 
-def alternation(words) -> str:
-    """A regex matching any of words, longest first, written as a trie ("C(?:hina|hinese)").
+def alternation(words, not_after: str | None = None) -> str:
+    """A regex matching any of words, longest first, written as a trie ("C(?:hina|hinese)");
+    with not_after (a character class), only where the character before is not in it.
 
     Python's engine tries every branch of an alternation at every position; sharing prefixes
     leaves it one branch per character, which makes long lists (places, company names) cheap."""
@@ -17,7 +18,12 @@ def alternation(words) -> str:
         for char in word:
             node = node.setdefault(char, {})
         node[""] = {}
-    return _pattern(trie)
+    if not_after is None:
+        return _pattern(trie)
+    # The check follows each first letter ("C(?<![\w.].)hina"), so that the pattern still opens
+    # with letters, which the engine can skip to.
+    return "(?:" + "|".join(f"{re.escape(char)}(?<!{not_after}.){_pattern(child)}"
+                            for char, child in sorted(trie.items())) + ")"
 
 
 def _pattern(node: dict) -> str:

@@ -62,7 +62,7 @@ for _code, _forms in _GROUPS.items():
     for _form in _forms.split("|"):
         PLACES[_form] = _code
 
-_PLACE_RE = re.compile(r"(?<![\w.])(?:" + alternation(PLACES) + r")(?![\w$])")
+_PLACE_RE = re.compile(alternation(PLACES, not_after=r"[\w.]") + r"(?![\w$])")
 # "the world's largest utility" ranks a company; it does not make a figure global.
 _SUPERLATIVE = re.compile(r"\bworld(?:'s|’s)\s(?:\w+est|most|top|leading|No\.?\s?\d|first|second|third)\b")
 
