@@ -70,6 +70,15 @@ def test_keywords_first_matches_what_the_pattern_matches(words, text):
     assert [m.span() for m in re.finditer(rewritten, text)] == [m.span() for m in re.finditer(pattern, text)]
 
 
+@given(st.lists(st.sampled_from(["\\bab", "\\ba\\b", "ba", "\\b(?:a|b a)b", "\\bb?a", "\\bb\\w*", "(?<!a)\\bb"]),
+                min_size=1, max_size=4),
+       st.text(alphabet="ab _-", max_size=60))
+def test_keywords_first_rewrites_each_alternative(branches, text):
+    pattern = "|".join(branches)
+    rewritten = keywords_first(pattern)
+    assert [m.span() for m in re.finditer(rewritten, text)] == [m.span() for m in re.finditer(pattern, text)]
+
+
 def test_keywords_first_leaves_other_patterns_alone():
-    for pattern in (r"\b(?:s?ome|x)\b", r"(?:ab|c)\b", r"\b(?:[ab]c|d)"):
+    for pattern in (r"\b(?:s?ome|x)\b", r"(?:ab|c)\b", r"\b(?:[ab]c|d)", r"\bs?ome|x", r"(?<!a)\bb|\b\d"):
         assert keywords_first(pattern) == pattern

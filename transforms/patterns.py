@@ -77,8 +77,19 @@ class CaselessPattern:
 
 
 def keywords_first(pattern: str) -> str:
-    """A pattern `\\b(?:word|other...)rest` rewritten to match the same but open with letters,
-    ("(?:w(?<!\\w.)(?:ord)|o(?<!\\w.)(?:ther))rest"), so that the engine can skip to them."""
+    """A pattern rewritten to match the same but open with letters where it opened with a word
+    boundary, so that the engine can skip to them: `\b(?:word|other...)rest` becomes
+    "(?:w(?<!\w.)(?:ord)|o(?<!\w.)(?:ther))rest", and each top-level alternative `\bword...`
+    becomes "w(?<!\w.)ord..." (the boundary checked after the first letter)."""
+    whole = _group(pattern + ")", 0)
+    if whole is None or whole[1] != len(pattern):
+        return pattern
+    return "|".join(_branch_keywords_first(branch) for branch in whole[0])
+
+
+def _branch_keywords_first(pattern: str) -> str:
+    if re.match(r"\\b[^\W\d_](?![?*+{])", pattern):
+        return f"{pattern[2]}(?<!\\w.){pattern[3:]}"
     opening = re.match(r"\\b\(\?:", pattern)
     group = _group(pattern, opening.end()) if opening else None
     if group is None:
