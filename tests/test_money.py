@@ -1,7 +1,10 @@
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import example, given, strategies as st
 
-from transforms.money import _MONEY, _NUMBER_START, _PREFIX_REACH, every_year, find_money, stated_usd, to_usd
+from transforms.money import (
+    _MONEY, _NUMBER_START, _PREFIX_REACH, _QUALIFIER, QUALIFIERS, every_year, find_money, qualifier_before, stated_usd,
+    to_usd,
+)
 from transforms.patterns import finditer_anchored, lowered
 
 
@@ -64,3 +67,12 @@ def test_amounts_are_tried_only_near_their_numbers(text):
     # find_money tries its patterns only just before numbers; a full scan finds the same amounts.
     scanned = [m.span() for m in _MONEY.finditer(text)]
     assert [m.span() for m in finditer_anchored(_MONEY.regex, _NUMBER_START, lowered(text), _PREFIX_REACH)] == scanned
+
+
+@given(st.lists(st.sampled_from(["more than", "over", "in excess of", "c.", "some", "Nearly", "of", " ", "  ", "\n",
+                                 "x", "a"]), max_size=8).map("".join))
+@example("more than of ")
+def test_qualifier_test_agrees_with_the_pattern(text):
+    match = _QUALIFIER.search(text, max(0, len(text) - 30), len(text))
+    expected = next(name for name, _ in QUALIFIERS if match.group(name)) if match else "exact"
+    assert qualifier_before(text, len(text)) == expected

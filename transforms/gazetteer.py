@@ -26,7 +26,7 @@ def slugify(name: str) -> str:
 
 _WORD = re.compile(r"[^\W_][\w&'’.-]*")
 # Names start with a capital or a digit, or are camel-case ("xAI", "miHoYo"): only these are looked up.
-_NAME_WORD = re.compile(r"(?<![\w&])(?:[A-Z0-9]|[a-z]+[A-Z])[\w&'’.-]*")
+_NAME_WORD = re.compile(r"(?<![\w&])(?:[A-Z0-9]|[a-z]++[A-Z])[\w&'’.-]*")  # ++: no backtracking in lower-case words
 
 
 @dataclass

@@ -41,6 +41,8 @@ _BARE_BEFORE_RANGE = CaselessPattern(
 _NUMBER_START = re.compile(r"(?<![\w.])\d")
 _PREFIX_REACH = max(map(len, PREFIXES)) + 1
 _SUFFIX_WORD = CaselessPattern(rf"\b(?:{_SUFFIX})\b")  # a cheap test: ranges need a currency word
+# What a text ends with when a qualifier (and perhaps "of") stands last in it.
+_QUALIFIER_ENDINGS = (*(word.replace("\\", "") for _, words in QUALIFIERS for word in words.split("|")), "of")
 _QUALIFIER = CaselessPattern(
     r"(?:" + "|".join(f"(?P<{name}>\\b(?:{words}))" for name, words in QUALIFIERS) + r")\s+(?:of\s+)?$")
 
@@ -64,6 +66,8 @@ def _currency(text: str, match: re.Match) -> str:
 
 def qualifier_before(text: str, start: int) -> str:
     """The qualifier ("more than" -> more_than) written just before position start."""
+    if not lowered(text)[max(0, start - 30):start].rstrip().endswith(_QUALIFIER_ENDINGS):
+        return "exact"  # a cheap test first: most figures have no qualifier
     # Bounds, not a slice: the lower-cased text is then the sentence's, made once.
     match = _QUALIFIER.search(text, max(0, start - 30), start)
     if not match:
