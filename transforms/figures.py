@@ -151,7 +151,8 @@ def find_figures(ctx, speakers: dict[int, str | None]) -> list[Figure]:
 
 def _places(text: str, spans: list[tuple[int, int]]) -> list:
     """Places named in a sentence, outside company names ("State Grid Corporation of China")."""
-    return [p for p in find_places(text) if not any(s <= p[0] < e for s, e in spans)]
+    places = find_places(text)
+    return [p for p in places if not any(s <= p[0] < e for s, e in spans)] if spans and places else list(places)
 
 
 def _sentence_figures(ctx, sentence, index, spans, state: _Context) -> list[Figure]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 
 from transforms.companies import CompanySpan
 from transforms.money import Money, find_money, stated_usd, to_usd
-from transforms.patterns import CaselessPattern
+from transforms.patterns import CaselessPattern, keywords_first
 from transforms.rows import FundingRow
 
 # Event types by the words that signal them, in order of precedence.
@@ -56,7 +56,7 @@ _ANAPHOR = CaselessPattern(r"\b(?:it|its|the\s(?:[\w-]+\s){0,3}(?:company|firm|g
 _COMPANY_NOUN = CaselessPattern(r"(?:the|this)\s(?:[\w-]+\s){0,3}(?:company|firm|group|start-?up|developer|business)\b")
 # Sentences about backers ("ICONIQ led that round") do not change who the story is about.
 _BACKERS = re.compile(r"\b(?:took part|taking part|joined|joining|led|co-led|participated|invested|backed)\b")
-_CLAUSE = re.compile(r";|,\s(?:and|while|but|whereas)\s|\band separately\b|\bwhen\s(?=it\b|they\b)")
+_CLAUSE = re.compile(keywords_first(r";|,\s(?:and|while|but|whereas)\s|\band separately\b|\bwhen\s(?=it\b|they\b)"))
 _DIVEST = CaselessPattern(r"\bs(?:old|ells?|elling)\s(?:[\w-]+\s){0,3}stake\b")
 _DIGIT = re.compile(r"\d")
 _QUOTED = re.compile(r"[\"“][^\"”]*[\"”]")

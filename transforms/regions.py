@@ -70,9 +70,9 @@ _SUPERLATIVE = re.compile(r"\bworld(?:'s|’s)\s(?:\w+est|most|top|leading|No\.?
 @lru_cache(maxsize=256)  # a sentence's places are asked for by several extractors
 def find_places(text: str) -> tuple[tuple[int, int, str], ...]:
     """(start, end, code) for every place named in text."""
-    ranked = [(m.start(), m.end()) for m in _SUPERLATIVE.finditer(text)] if "world" in text else []
-    return tuple((m.start(), m.end(), PLACES[m.group(0)]) for m in _PLACE_RE.finditer(text)
-                 if not any(s <= m.start() < e for s, e in ranked))
+    found = [(m.start(), m.end(), PLACES[m.group(0)]) for m in _PLACE_RE.finditer(text)]
+    ranked = [(m.start(), m.end()) for m in _SUPERLATIVE.finditer(text)] if found and "world" in text else []
+    return tuple(p for p in found if not any(s <= p[0] < e for s, e in ranked)) if ranked else tuple(found)
 
 
 _LEADING = re.compile(r"(?:(?:In|Across|For)\s)?(?:the\s)?(" + _PLACE_RE.pattern + r")")
