@@ -17,6 +17,7 @@ from transforms.forecasts import find_forecasts
 from transforms.funding import find_funding
 from transforms.gazetteer import Gazetteer
 from transforms.money import find_money
+from transforms.patterns import keywords_first
 from transforms.people import find_people
 from transforms.rows import CompanyMentionRow, PersonRow
 from transforms.text import Sentence, split_sentences
@@ -195,7 +196,7 @@ def _name_forms(people: list[PersonRow]) -> dict[str, str]:
     return forms
 
 
-_PRONOUN = re.compile(r"\b(?:He|She|he|she|his|her)\b")
+_PRONOUN = re.compile(keywords_first(r"\b(?:He|She|he|she|his|her)\b"))
 
 
 def _speakers(ctx: Context, names: dict[str, str]) -> dict[int, str | None]:

@@ -166,12 +166,12 @@ def find_people(sentence: str, offset: int, companies: list[CompanySpan], fallba
         if role and re.search(r"\bformer\s(?:\S+\s){0,3}$", sentence[max(0, c.start - 40):c.start]):
             role = f"former {role}"
         found[c.name] = PersonMention(c.name, role, org, offset + c.name_span[0], offset + c.name_span[1])
-    for m in _WHO_IS.finditer(sentence):  # "Yan, who is also chairman": a later, current role
+    for m in _WHO_IS.finditer(sentence) if "who" in sentence else ():  # "Yan, who is also chairman": a later role
         full = (known or {}).get(m.group("name"))
         if full and full not in found:
             found[full] = PersonMention(full, m.group("role"), _employer(sentence, m.start(), local, fallback),
                                         offset + m.start("name"), offset + m.end("name"))
-    for m in _OWNER.finditer(sentence):
+    for m in _OWNER.finditer(sentence) if "'s" in sentence or "’s" in sentence else ():
         name = m.group("name")
         owned = _org_in(m.group("org"), m.start("org"), local, written=False)
         if name not in found and owned and _valid_name(name, local, m.start("name")):
