@@ -8,7 +8,7 @@ from transforms.gazetteer import Company, Gazetteer, slugify
 from transforms.regions import PLACES, find_places
 
 # A word of a proper name: capitalised, camel-case (miHoYo, xAI) or 5Y-style.
-_TOKEN = r"(?:[A-Z][\w'’-]*(?:\.[\w-]+)*|[a-z]{1,3}[A-Z][\w-]*|\d+[A-Z][\w-]*)"
+_TOKEN = r"(?:[A-Z][\w'’-]*(?:\.[\w-]+)*|[a-z]{1,3}+[A-Z][\w-]*|\d++[A-Z][\w-]*)"  # ++: no backtracking
 NAME = rf"{_TOKEN}(?:\s(?:&\s|of\s)?{_TOKEN}){{0,5}}"
 # Last words that mark a business name ("Halcyon Street Partners", "X Inc").
 ORG_HEADS = (
