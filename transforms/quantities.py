@@ -101,7 +101,7 @@ _DIGIT = re.compile(r"\d")
 _MAY_BE_MULTIPLE = CaselessPattern(alternation(_MULTIPLE_WORDS))
 _MAY_BE_FRACTION = CaselessPattern(alternation(_FRACTION_WORDS))
 _MAY_HAVE_FIGURE_WORD = CaselessPattern(alternation([*_MULTIPLE_WORDS, *_FRACTION_WORDS, "watt"]))  # "two gigawatts"
-_MAY_HAVE_UNIT = CaselessPattern(r"%|wh\b|[gmk]w\b|watt|per ?cent|tonnes|tons")
+_MAY_HAVE_UNIT = CaselessPattern(r"%|watt|per ?cent|tonnes|tons|wh\b|gw\b|mw\b|kw\b")
 
 
 def _relatives(text: str, taken: list[tuple[int, int]]) -> list[Quantity]:
