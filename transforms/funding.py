@@ -42,8 +42,7 @@ _NOT_RAISED = CaselessPattern(
 _NOT_RAISED_AFTER = CaselessPattern(r"\s?(?:a|per)\s+share\b|\s(?:in the bank|in cash|of cash|in revenue|in sales)")
 _VALUATION = CaselessPattern(r"(?:valu\w*|worth)\b(?:[^.;]|\.(?=\d)){0,60}?\bat\s(?:\w+\s){0,3}$|(?:valu\w*|worth)\s(?:of\s)?(?:\w+\s){0,2}$")
 _VALUATION_AFTER = CaselessPattern(r"\s(?:(?:post|pre)-money\s)?valuation")
-_ROUND = re.compile(r"\b(?:Series [A-H]\+?(?:\s(?:and|&)\sSeries [A-H]\+?)?|seed round|pre-IPO round|angel round)",
-                    re.IGNORECASE)
+_ROUND = CaselessPattern(r"\b(?:Series [A-H]\+?(?:\s(?:and|&)\sSeries [A-H]\+?)?|seed round|pre-IPO round|angel round)")
 _AGGREGATE = CaselessPattern(r"\b(?:collectively|together|combined|in total|aggregate|between them|altogether)\b")
 _REPORTED = CaselessPattern(r"\b(?:in talks|talks to|preparing|weighing|considering|reportedly|is said to|"
                        r"are said to|sounding out|negotiat\w*)\b")
@@ -266,12 +265,14 @@ def _usd(ctx, clause: str, money: Money, all_money: list[Money]) -> float | None
 
 
 def _row(ctx, sentence, clause, event_type, amount, money, values, raisers, investors) -> FundingRow:
-    round_match = _ROUND.search(clause) or _ROUND.search(sentence.text)
+    round_match, written = _ROUND.search(clause), clause
+    if round_match is None:
+        round_match, written = _ROUND.search(sentence.text), sentence.text
     return FundingRow(
         funding_id=ctx.row_id("funding", sentence.start, amount.start),
         company=raisers[0] if len(raisers) == 1 else None, companies=list(raisers),
         event_type=event_type, status=_status(sentence.text),
-        round=round_match.group(0) if round_match and event_type == "equity_round" else None,
+        round=written[round_match.start():round_match.end()] if round_match and event_type == "equity_round" else None,
         amount=amount.amount, currency=amount.currency, amount_usd=_usd(ctx, clause, amount, money),
         amount_qualifier=amount.qualifier,
         is_aggregate=bool(_AGGREGATE.search(clause)) or len(raisers) > 1,
