@@ -98,19 +98,18 @@ def _measures(text: str) -> list[Quantity]:
 _MULTIPLE_WORDS = ["doubl", "tripl", "quadrupl", "fold", "times"]
 _FRACTION_WORDS = ["half", "third", "quarter", "fifth", "tenth"]
 _DIGIT = re.compile(r"\d")
-_MAY_BE_MULTIPLE = CaselessPattern(alternation(_MULTIPLE_WORDS))
-_MAY_BE_FRACTION = CaselessPattern(alternation(_FRACTION_WORDS))
 _MAY_HAVE_FIGURE_WORD = CaselessPattern(alternation([*_MULTIPLE_WORDS, *_FRACTION_WORDS, "watt"]))  # "two gigawatts"
 _MAY_HAVE_UNIT = CaselessPattern(r"%|watt|per ?cent|tonnes|tons|wh\b|gw\b|mw\b|kw\b")
 
 
 def _relatives(text: str, taken: list[tuple[int, int]]) -> list[Quantity]:
     found: list[Quantity] = []
-    for m in _MULTIPLE.finditer(text) if _MAY_BE_MULTIPLE.search(text) else ():
+    low = lowered(text)
+    for m in _MULTIPLE.finditer(text) if any(word in low for word in _MULTIPLE_WORDS) else ():
         value = MULTIPLES[m.group("word").lower()] if m.group("word") else parse_number(m.group("n"))
         if value and not _overlaps(m.start(), m.end(), taken):
             found.append(Quantity(float(value), None, "x", _comparator(text, m.start()), m.start(), m.end()))
-    for m in _FRACTION.finditer(text) if _MAY_BE_FRACTION.search(text) else ():
+    for m in _FRACTION.finditer(text) if any(word in low for word in _FRACTION_WORDS) else ():
         qualified = qualifier_before(text, m.start()) != "exact"
         if not _overlaps(m.start(), m.end(), taken) and (qualified or _FRACTION_SHARE.match(text, m.end())):
             found.append(Quantity(FRACTIONS[m.group("f").lower()], None, "percent",
