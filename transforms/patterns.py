@@ -77,7 +77,7 @@ class CaselessPattern:
 
 
 def keywords_first(pattern: str) -> str:
-    """A pattern rewritten to match the same but open with letters where it opened with a word
+    r"""A pattern rewritten to match the same but open with letters where it opened with a word
     boundary, so that the engine can skip to them: `\b(?:word|other...)rest` becomes
     "(?:w(?<!\w.)(?:ord)|o(?<!\w.)(?:ther))rest", and each top-level alternative `\bword...`
     becomes "w(?<!\w.)ord..." (the boundary checked after the first letter)."""
