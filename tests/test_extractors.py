@@ -51,6 +51,20 @@ def test_revenue_is_not_funding(refs):
     assert _extract(refs, "Nvidia said revenue rose to $68.1 billion.").funding == []
 
 
+def test_share_sale_by_a_listed_company_is_planned_funding_not_a_forecast(refs):
+    rows = _extract(refs, "Robotics maker UBTech said it planned to sell HK$2.4 billion of new shares.")
+    (row,) = rows.funding
+    assert (row.company, row.event_type, row.status, row.currency) == ("UBTech Robotics", "equity_round",
+                                                                       "planned", "HKD")
+    assert rows.forecasts == []
+
+
+def test_forecast_metric_is_not_read_from_a_name(refs):
+    (row,) = _extract(refs, "Humain, backed by the Public Investment Fund, aims to build 1.9 GW of "
+                            "data centre capacity by 2030.").forecasts
+    assert row.metric == "capacity"
+
+
 def test_projected_energy_figure_is_forecast_and_metric(refs):
     rows = _extract(refs, "US data centre electricity demand will reach 426 TWh by 2030.")
     (metric,) = rows.energy_metrics

@@ -30,8 +30,13 @@ def _subject(f: Figure) -> str:
     return (words or f.clause).strip()[:120]
 
 
+# A capitalised word after the first is part of a name ("the Public Investment Fund"), which
+# says nothing of what a figure measures.
+_NAME_WORD = re.compile(r"(?<=\S\s)[A-Z][\w-]*")
+
+
 def _metric(f: Figure) -> str:
-    words = f.clause.lower()
+    words = _NAME_WORD.sub("", f.clause).lower()
     for name in ("probability", "chance", "revenue", "capital", "spending", "investment", "demand",
                  "consumption", "capacity", "share", "emissions", "growth", "valuation"):
         if name in words:

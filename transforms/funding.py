@@ -18,7 +18,7 @@ EVENT_CUES = [
     ("debt", r"loans?|bonds?|notes|debt|credit facility|borrow\w*|lent|lend\w*"),
     ("investment", r"invest(?:s|ed|ing)?\b(?:[^.;]|\.(?=\d))*?\bin\b|purchase of (?:[^.;]|\.(?=\d))*?shares|stake in"),
     ("equity_round", r"rounds?|Series [A-H]|placement|funding|equity|rais\w*|collect\w*|took in|"
-                     r"brought in|fundrais\w*"),
+                     r"brought in|fundrais\w*|new shares|rights (?:issue|offering)"),
     ("investment", r"invest(?:s|ed|ing)?|backed|backing|stake|contribut\w*|put in|putting in"),
     ("grant", r"grants?|subsid(?:y|ies|is\w*|iz\w*)"),
 ]
