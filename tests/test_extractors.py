@@ -20,6 +20,11 @@ def test_known_and_contextual_companies(refs):
     assert by_name["Tencent Holdings"].n_mentions == 2
 
 
+def test_a_line_of_business_before_a_name_is_not_a_company(refs):
+    rows = _extract(refs, "Shanghai-based GPU designer Lumen Silicon filed for a listing.").company_mentions
+    assert [r.name for r in rows] == ["Lumen Silicon"]
+
+
 def test_agencies_and_universities_are_not_companies(refs):
     rows = _extract(refs, "The International Energy Agency and Tsinghua University said demand rose.")
     assert rows.company_mentions == []
@@ -57,6 +62,11 @@ def test_share_sale_by_a_listed_company_is_planned_funding_not_a_forecast(refs):
     assert (row.company, row.event_type, row.status, row.currency) == ("UBTech Robotics", "equity_round",
                                                                        "planned", "HKD")
     assert rows.forecasts == []
+
+
+def test_a_share_price_move_is_not_a_forecast(refs):
+    rows = _extract(refs, "Cambricon, whose shares have tripled this year, said revenue would rise 40% in 2027.")
+    assert [(f.value, f.unit, f.target_year) for f in rows.forecasts] == [(40, "percent", 2027)]
 
 
 def test_forecast_metric_is_not_read_from_a_name(refs):

@@ -83,6 +83,11 @@ def _may_follow_cue(before: str) -> bool:
 _PRODUCT_AFTER = re.compile(
     r"\s(?:model|models|video|tool|app|chatbot|chips?|platform|assistant|system|campus|report|index|"
     r"series|family|cluster|project|plant|reactor|site|brand|service|division)\b")
+# A name followed by a kind of business and another name is that business's line, not a company
+# ("Shanghai-based GPU designer Biren", "EV maker BYD").
+_KIND_AFTER = re.compile(
+    r"\s(?:[a-z-]+\s)?(?:start-?up|company|firm|developer|maker|designer|chipmaker|manufacturer|supplier|"
+    r"producer|provider|operator|lender|insurer|utility|carrier|retailer|outfit|lab)\s+(?:[A-Z]|\d+[A-Z])")
 _LEADING = re.compile(
     r"^(?:(?:The|A|An|Its|Their|His|Her|Shares|Stock|Units|Parts|Some|Many|Most|All|Both|Each)\s(?:of\s)?)+"
     r"|^[A-Z][\w ]*?-based\s")
@@ -156,7 +161,7 @@ def _context_candidates(text: str, gazetteer: Gazetteer) -> dict[str, Company]:
         name, owner_country = _clean_candidate(text[match.start():end])
         if not name or gazetteer.lookup(name) or name in found:
             continue
-        if _PRODUCT_AFTER.match(text, end):
+        if _PRODUCT_AFTER.match(text, end) or _KIND_AFTER.match(text, end):
             continue
         start = match.start() + text[match.start():end].find(name)
         country = owner_country or _context_country(text, start, start + len(name), name)

@@ -11,10 +11,10 @@ from transforms.rows import ForecastRow
 _SUBJECT_STOP = CaselessPattern(r"\b(?:is|are|was|were|will|would|could|should|has|have|had|to|expects?|"
                            r"projected|set|on|sees|puts|said|says)\b")
 # Figures that are a stake, a price, a deal's size or a rate, not a forecast: judged by the words
-# just before them ("will own about 90%", "plus or minus 2%", "a US$10bil agreement").
+# just before them ("will own about 90%", "plus or minus 2%", "a US$10bil agreement", "shares rose 5%").
 _NOT_FORECAST = CaselessPattern(
     r"\b(?:valu\w*|worth|stake|own|owns|premium|coupon|yield|SOFR|LIBOR|interest|plus or minus|discount|"
-    r"committed|signed|agreement|contract|budget\w*)\b[^.;]{0,40}$|^\s?(?:a|per)\sshare|"
+    r"committed|signed|agreement|contract|budget\w*|shares|stock)\b[^.;]{0,40}$|^\s?(?:a|per)\sshare|"
     r"^\s?(?:senior\s)?notes|^\s(?:agreement|contract|deal|premium)")
 _BY_YEAR = re.compile(r"\bby\s(?:the\s)?(?:end\sof\s)?(?:mid-)?(?:\d{4}|(?:the|this)\sdecade)\b")
 # A prediction that is a date or a span of time, not a number: "AGI within ten years".
