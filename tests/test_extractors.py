@@ -52,6 +52,13 @@ def test_ipo_with_stated_conversion(refs):
     assert (row.event_type, row.currency, row.amount, row.amount_usd) == ("ipo", "HKD", 4.8e9, 619e6)
 
 
+def test_after_a_takeover_the_company_is_the_buyer(refs):
+    rows = _extract(refs, "Kingsoft Cloud agreed to acquire Jinyun Technology for 2.1 billion yuan. "
+                          "The company also received a 300 million yuan subsidy.").funding
+    assert [(r.event_type, r.company) for r in rows] == [("acquisition", "Jinyun Technology"),
+                                                         ("grant", "Kingsoft Cloud")]
+
+
 def test_revenue_is_not_funding(refs):
     assert _extract(refs, "Nvidia said revenue rose to $68.1 billion.").funding == []
 

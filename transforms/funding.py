@@ -177,8 +177,8 @@ def find_funding(ctx) -> list[FundingRow]:
         if spans and (events or not _BACKERS.search(sentence.text)):
             names = [s.company.name for s in spans]
             topic, previous = names[0], list(dict.fromkeys(names))
-        if events and events[-1].companies:
-            topic = events[-1].companies[0]
+        if events and events[-1].companies and events[-1].event_type != "acquisition":
+            topic = events[-1].companies[0]  # the raiser, except a takeover's target: the buyer is the subject
     return _with_unpriced(ctx, rows)
 
 
