@@ -25,6 +25,11 @@ def test_a_line_of_business_before_a_name_is_not_a_company(refs):
     assert [r.name for r in rows] == ["Lumen Silicon"]
 
 
+def test_a_kind_of_business_opening_a_sentence_is_not_part_of_the_name(refs):
+    rows = _extract(refs, "Rival Baichuan Intelligent Technology Co Ltd is in talks to raise funds.")
+    assert [r.name for r in rows.company_mentions] == ["Baichuan Intelligent Technology Co Ltd"]
+
+
 def test_agencies_and_universities_are_not_companies(refs):
     rows = _extract(refs, "The International Energy Agency and Tsinghua University said demand rose.")
     assert rows.company_mentions == []
@@ -57,6 +62,18 @@ def test_after_a_takeover_the_company_is_the_buyer(refs):
                           "The company also received a 300 million yuan subsidy.").funding
     assert [(r.event_type, r.company) for r in rows] == [("acquisition", "Jinyun Technology"),
                                                          ("grant", "Kingsoft Cloud")]
+
+
+def test_a_valuation_in_the_next_sentence_is_the_round_s_despite_a_cited_source(refs):
+    (row,) = _extract(refs, "Baichuan Technology raised $600 million. "
+                            "The firm was valued at $3 billion, according to data provider PitchBook.").funding
+    assert row.valuation_usd == 3e9
+
+
+def test_selling_a_stake_is_neither_funding_nor_a_forecast(refs):
+    rows = _extract(refs, "Kunlun Tech said it would complete the sale of a 10% stake in Opera to "
+                          "Hillhouse Investment for $250 million.")
+    assert rows.funding == [] and rows.forecasts == []
 
 
 def test_revenue_is_not_funding(refs):

@@ -88,9 +88,13 @@ _PRODUCT_AFTER = re.compile(
 _KIND_AFTER = re.compile(
     r"\s(?:[a-z-]+\s)?(?:start-?up|company|firm|developer|maker|designer|chipmaker|manufacturer|supplier|"
     r"producer|provider|operator|lender|insurer|utility|carrier|retailer|outfit|lab)\s+(?:[A-Z]|\d+[A-Z])")
+# Words that open a run of capitalised words without being part of the name: articles, "Shares
+# of", "Shanghai-based", and at a sentence's start a kind of business ("Rival Baichuan ...").
+_KIND_WORDS = "|".join(d.capitalize() for d in DESCRIPTORS.split("|")
+                       if d not in ("group", "fund", "bank", "unit", "lab", "champion", "parent", "owner"))
 _LEADING = re.compile(
     r"^(?:(?:The|A|An|Its|Their|His|Her|Shares|Stock|Units|Parts|Some|Many|Most|All|Both|Each)\s(?:of\s)?)+"
-    r"|^[A-Z][\w ]*?-based\s")
+    rf"|^[A-Z][\w ]*?-based\s|^(?:{_KIND_WORDS})\s(?=\S)")
 _BASED = re.compile(r"([A-Z][\w]*(?:\s[A-Z][\w]*)?)-based\s[^,.;]{0,40}$")
 
 

@@ -15,7 +15,7 @@ _SUBJECT_STOP = CaselessPattern(r"\b(?:is|are|was|were|will|would|could|should|h
 _NOT_FORECAST = CaselessPattern(
     r"\b(?:valu\w*|worth|stake|own|owns|premium|coupon|yield|SOFR|LIBOR|interest|plus or minus|discount|"
     r"committed|signed|agreement|contract|budget\w*|shares|stock)\b[^.;]{0,40}$|^\s?(?:a|per)\sshare|"
-    r"^\s?(?:senior\s)?notes|^\s(?:agreement|contract|deal|premium)")
+    r"^\s?(?:senior\s)?notes|^\s(?:agreement|contract|deal|premium|stake|holding)\b")
 _BY_YEAR = re.compile(r"\bby\s(?:the\s)?(?:end\sof\s)?(?:mid-)?(?:\d{4}|(?:the|this)\sdecade)\b")
 # A prediction that is a date or a span of time, not a number: "AGI within ten years".
 _DATED = CaselessPattern(r"\b(?:superintelligence|artificial general intelligence|AGI|human-level|"

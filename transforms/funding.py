@@ -56,7 +56,7 @@ _COMPANY_NOUN = CaselessPattern(r"(?:the|this)\s(?:[\w-]+\s){0,3}(?:company|firm
 # Sentences about backers ("ICONIQ led that round") do not change who the story is about.
 _BACKERS = re.compile(r"\b(?:took part|taking part|joined|joining|led|co-led|participated|invested|backed)\b")
 _CLAUSE = re.compile(keywords_first(r";|,\s(?:and|while|but|whereas)\s|\band separately\b|\bwhen\s(?=it\b|they\b)"))
-_DIVEST = CaselessPattern(r"\bs(?:old|ells?|elling)\s(?:[\w-]+\s){0,3}stake\b")
+_DIVEST = CaselessPattern(r"\b(?:s(?:old|ells?|elling)|sale\sof)\s(?:\S+\s){0,3}stake\b")
 _DIGIT = re.compile(r"\d")
 _QUOTED = re.compile(r"[\"“][^\"”]*[\"”]")
 
@@ -183,12 +183,14 @@ def find_funding(ctx) -> list[FundingRow]:
 
 
 _VALUES_IT = CaselessPattern(r"\b(?:values?|valued|valuing)\b")
+_CITED = CaselessPattern(r"\baccording\sto\s(?:[\w-]+\s){0,3}$")
 
 
 def _with_later_valuation(ctx, row: FundingRow, sentence, spans) -> FundingRow:
     """ "The round values the firm at $230bn": a valuation stated in the sentence after an event
     (about the same company, or naming none) belongs to that event."""
-    names = {s.company.name for s in spans}
+    # A source the sentence cites ("according to PitchBook") is not whom the valuation is of.
+    names = {s.company.name for s in spans if not _CITED.search(sentence.text, 0, s.start - sentence.start)}
     if (names and not names & set(row.companies)) or not _VALUES_IT.search(sentence.text) \
             or sentence.start - row.char_end > 2:
         return row
