@@ -108,6 +108,12 @@ def test_projected_energy_figure_is_forecast_and_metric(refs):
     assert (forecast.value, forecast.unit, forecast.target_year) == (426, "TWh", 2030)
 
 
+def test_capacity_named_by_the_figure_wins_over_demand_in_its_clause(refs):
+    (row,) = _extract(refs, "US utilities will need to add 128 GW of new generating capacity by 2030 to meet "
+                            "rising demand.").energy_metrics
+    assert row.metric == "capacity"
+
+
 def test_historical_energy_figure_is_not_a_forecast(refs):
     rows = _extract(refs, "China installed 315 GW of solar capacity in 2025.")
     assert [m.sector for m in rows.energy_metrics] == ["solar"]

@@ -42,6 +42,7 @@ _DEMAND = CaselessPattern(r"demand|consum\w*|\buse[ds]?\b|\bload\b|electricity|n
 _CAPACITY = CaselessPattern(r"capacity|install\w*|fleet|plants?|reactors?|build|\bMW\b|\bGW\b")
 _GENERATION = CaselessPattern(r"generat\w*|produc\w*|output")
 _PEAK_DEMAND = CaselessPattern(r"demand|peak|\bload\b")
+_OWN_CAPACITY = CaselessPattern(r"\s(?:of\s)?(?:[\w-]+\s){0,3}capacity\b")  # "128 GW of new generating capacity"
 _CONSUMPTION = CaselessPattern(r"demand|consum")
 
 
@@ -102,6 +103,8 @@ def metric_of(figure: Figure) -> str:
     if unit in ("TWh", "GWh", "MWh"):
         return "generation" if _GENERATION.search(clause) else "electricity_demand"
     if unit in ("GW", "MW", "kW"):
+        if _OWN_CAPACITY.match(figure.sentence.text, figure.quantity.end):
+            return "capacity"  # what the figure's own words name wins over the clause's
         return "electricity_demand" if _PEAK_DEMAND.search(clause) else "capacity"
     if unit == "percent" and _SHARE.search(clause):
         return "share_of_demand"
