@@ -23,10 +23,19 @@ from transforms.patterns import finditer_anchored, lowered
     ("some 6.8 trillion yuan", 6.8e12, "CNY", "approximately"),
     ("invested Rs 5 billion", 5e9, "INR", "exact"),
     ("about 3 Billion Euros", 3e9, "EUR", "approximately"),
+    ("raised RMB5bn", 5e9, "CNY", "exact"),
+    ("a $40-billion round", 40e9, "USD", "exact"),
+    ("raised Rs 300 crore", 3e9, "INR", "exact"),
+    ("seeks $5-6 billion", 5e9, "USD", "exact"),
 ])
 def test_find_money_reads_currency_scale_and_qualifier(text, amount, currency, qualifier):
     money = find_money(text)[0]
     assert (money.amount, money.currency, money.qualifier) == (pytest.approx(amount), currency, qualifier)
+
+
+@pytest.mark.parametrize("text", ["the app has users 5 million strong", "over the years 20 billion", "NZ$5 million"])
+def test_a_currency_code_inside_a_word_is_no_currency(text):
+    assert find_money(text) == ()
 
 
 def test_stated_conversion_wins():

@@ -5,7 +5,7 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
-from transforms.numbers import NUMBER, SCALE, parse_number, scale_factor
+from transforms.numbers import NUMBER, NUMBER_AFTER_CURRENCY, SCALE, parse_number, scale_factor
 from transforms.patterns import CaselessPattern, alternation, finditer_anchored, lowered
 
 PREFIXES = {
@@ -31,14 +31,16 @@ QUALIFIERS = [
 _PREFIX = alternation({p.lower() for p in PREFIXES})
 _SUFFIX = alternation(SUFFIXES)
 _MONEY = CaselessPattern(  # the lookahead lets the engine skip positions that cannot start an amount
-    rf"(?=[$€£¥₩₹a-z\d])(?:(?P<pre>{_PREFIX})\s?(?P<num>{NUMBER})(?:\s?(?P<scale>{SCALE}))?"
-    rf"|(?P<num2>{NUMBER})(?:\s?(?P<scale2>{SCALE}))?\s(?P<suf>{_SUFFIX})\b)")
+    rf"(?=[$€£¥₩₹a-z\d])(?:(?<![^\W\d_])(?P<pre>{_PREFIX})\s?(?P<num>{NUMBER_AFTER_CURRENCY})"
+    # The first of "$5-6 billion" takes its scale from the second.
+    rf"(?:[\s-]?(?P<scale>{SCALE})|(?=\s?(?:-|–|to)\s?\$?(?:{NUMBER_AFTER_CURRENCY})\s?(?P<range_scale>{SCALE})))?"
+    rf"|(?P<num2>{NUMBER})(?:[\s-]?(?P<scale2>{SCALE}))?\s(?P<suf>{_SUFFIX})\b)")
 # The first figure of "6 billion to 6.5 billion yuan" has its currency only after the second.
 _BARE_BEFORE_RANGE = CaselessPattern(
     rf"(?P<num>{NUMBER})(?:\s?(?P<scale>{SCALE}))?(?=\s?(?:to|-|–)\s?(?:{NUMBER})(?:\s?(?:{SCALE}))?\s(?P<suf>{_SUFFIX})\b)")
-# Every amount opens with its number or with a prefix and a space just before it: the costly
+# Every amount opens with its number or with a prefix (and a space) just before it: the costly
 # patterns are tried only there.
-_NUMBER_START = re.compile(r"(?<![\w.])\d")
+_NUMBER_START = re.compile(r"(?<![\d.,])\d")
 _PREFIX_REACH = max(map(len, PREFIXES)) + 1
 _SUFFIX_WORD = CaselessPattern(rf"\b(?:{_SUFFIX})\b")  # a cheap test: ranges need a currency word
 # What a text ends with when a qualifier (and perhaps "of") stands last in it.
@@ -84,7 +86,7 @@ def find_money(text: str) -> tuple[Money, ...]:
         number = parse_number(match.group("num") or match.group("num2"))
         if number is None:
             continue
-        scale = scale_factor(match.group("scale") or match.group("scale2"))
+        scale = scale_factor(match.group("scale") or match.group("range_scale") or match.group("scale2"))
         found.append(Money(number * scale, _currency(text, match), qualifier_before(text, match.start()),
                            match.start(), match.end()))
     ranges = finditer_anchored(_BARE_BEFORE_RANGE.regex, _NUMBER_START, low, 0) if _SUFFIX_WORD.search(text) else ()

@@ -7,7 +7,7 @@ SCALES = {
     "trillion": 1e12, "tn": 1e12, "trn": 1e12,
     "billion": 1e9, "bn": 1e9, "b": 1e9, "bln": 1e9, "bil": 1e9,
     "million": 1e6, "mn": 1e6, "mln": 1e6, "mil": 1e6, "m": 1e6,
-    "thousand": 1e3, "k": 1e3,
+    "thousand": 1e3, "k": 1e3, "crore": 1e7, "lakh": 1e5,
 }
 WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -29,8 +29,12 @@ FRACTIONS = {
     "three quarters": 75, "a fifth": 20, "one fifth": 20, "a tenth": 10, "one tenth": 10,
 }
 
-NUMBER = r"(?<![\w.])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)|(?<![\w.,])\d+(?:\.\d+)?(?!\d)"
-SCALE = r"(?:trillion|billion|million|thousand|bln|bil|mln|trn|tn|bn|mn|mil|[bmk])\b"
+_GROUPED, _PLAIN = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)", r"\d+(?:\.\d+)?(?!\d)"
+# A number standing alone, not the tail of a word or of another number ("A380", "1.5.2").
+NUMBER = rf"(?<![\w.]){_GROUPED}|(?<![\w.,]){_PLAIN}"
+# A number right after a currency sign or code, which may touch it ("RMB5bn").
+NUMBER_AFTER_CURRENCY = rf"{_GROUPED}|{_PLAIN}"
+SCALE = r"(?:trillion|billion|million|thousand|crore|lakh|bln|bil|mln|trn|tn|bn|mn|mil|[bmk])\b"
 _NUMBER_RE = re.compile(NUMBER)
 
 
