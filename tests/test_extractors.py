@@ -44,6 +44,20 @@ def test_people_with_titles_and_organisations(refs):
     assert by_name["Eddie Wu"].organization == "Alibaba Group"
 
 
+@pytest.mark.parametrize("text, person", [
+    ("Wang Jian, who founded Alibaba Cloud, said the bubble would burst.", ("Wang Jian", "founder", "Alibaba Cloud")),
+    ("Zhang Yaqin, dean of Tsinghua University's Institute for AI Industry Research, said so.",
+     ("Zhang Yaqin", "dean", "Tsinghua University")),
+    ("Pan Gongsheng, governor of the People's Bank of China, said credit would be eased.",
+     ("Pan Gongsheng", "governor", "People's Bank of China")),
+])
+def test_founders_deans_and_governors(refs, text, person):
+    rows = _extract(refs, text)
+    assert [(p.name, p.title, p.organization) for p in rows.people] == [person]
+    assert "Bank of China" not in {c.name for c in rows.company_mentions}
+    assert "AI Industry Research" not in {c.name for c in rows.company_mentions}
+
+
 def test_funding_round_with_valuation_and_investors(refs):
     rows = _extract(refs, "Anthropic raised a $13bn Series F at a $183bn valuation, led by ICONIQ.").funding
     (row,) = rows

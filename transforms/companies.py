@@ -92,6 +92,12 @@ _KIND_AFTER = re.compile(
 # of", "Shanghai-based", and at a sentence's start a kind of business ("Rival Baichuan ...").
 _KIND_WORDS = "|".join(d.capitalize() for d in DESCRIPTORS.split("|")
                        if d not in ("group", "fund", "bank", "unit", "lab", "champion", "parent", "owner"))
+# The rest of an institution's name ("Institute for AI Industry Research").
+_INSTITUTION_BEFORE = re.compile(
+    r"\b(?:Institute|University|Center|Centre|Council|Agency|Administration|Commission|Ministry|Department|"
+    r"Office|Bureau|Academy|Foundation|Association|School|College|Laboratory)\s(?:for|of|on)\s$")
+# Institutions whose names hold a company's ("the People's Bank of China" is not Bank of China).
+INSTITUTION = re.compile(r"People['’]s Bank of China")
 _LEADING = re.compile(
     r"^(?:(?:The|A|An|Its|Their|His|Her|Shares|Stock|Units|Parts|Some|Many|Most|All|Both|Each)\s(?:of\s)?)+"
     rf"|^[A-Z][\w ]*?-based\s|^(?:{_KIND_WORDS})\s(?=\S)")
@@ -165,7 +171,8 @@ def _context_candidates(text: str, gazetteer: Gazetteer) -> dict[str, Company]:
         name, owner_country = _clean_candidate(text[match.start():end])
         if not name or gazetteer.lookup(name) or name in found:
             continue
-        if _PRODUCT_AFTER.match(text, end) or _KIND_AFTER.match(text, end):
+        if _PRODUCT_AFTER.match(text, end) or _KIND_AFTER.match(text, end) \
+                or _INSTITUTION_BEFORE.search(text, max(0, match.start() - 40), match.start()):
             continue
         start = match.start() + text[match.start():end].find(name)
         country = owner_country or _context_country(text, start, start + len(name), name)
@@ -228,7 +235,9 @@ def find_companies(text: str, gazetteer: Gazetteer) -> list[CompanySpan]:
             if not gazetteer.lookup(form):
                 surfaces.setdefault(form, company)
     redefined = _local_acronyms(text, gazetteer)
-    spans = [CompanySpan(s, e, text[s:e], c) for s, e, c in gazetteer.find(text) if text[s:e] not in redefined]
+    institutions = [m.span() for m in INSTITUTION.finditer(text)]
+    spans = [CompanySpan(s, e, text[s:e], c) for s, e, c in gazetteer.find(text)
+             if text[s:e] not in redefined and not any(a <= s < b for a, b in institutions)]
     if surfaces:
         spans += [CompanySpan(s, e, text[s:e], c) for s, e, c in Gazetteer.of_surfaces(surfaces).find(text)]
     return _resolve_overlaps(spans)

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterator
 
-from transforms.companies import CompanySpan
+from transforms.companies import INSTITUTION, CompanySpan
 from transforms.patterns import alternation, finditer_near
 from transforms.patterns import CaselessPattern
 from transforms.regions import PLACES
@@ -20,7 +20,7 @@ ROLE_WORDS = (
     r"executive director|managing director|director|general manager|head(?: of (?:(?!\s(?:at|with|for)\s)[^,;.—])+)?|"
     r"(?:senior |lead |chief |principal |[a-z]+-[a-z]+ |credit |equity )?(?:analyst|strategist|economist)|"
     r"partner|principal|fund manager|portfolio manager|staff scientist|scientist|researcher|"
-    r"spokesperson|spokesman|spokeswoman|adviser|advisor|professor|engineer|executive|"
+    r"spokesperson|spokesman|spokeswoman|adviser|advisor|professor|dean|governor|engineer|executive|"
     r"(?:senior |research |visiting )?fellow|lecturer|consultant|official|banker|trader|lawyer|"
     r"finance chief|(?:Energy |Commerce |Treasury )?Secretary|minister|President"
 )
@@ -38,6 +38,7 @@ _WHOSE = re.compile(rf"(?P<org>{_ORG}),\s(?:whose|run by|led by|headed by)\s(?P<
                     rf"(?:\sis)?,?\s(?P<name>{PERSON})")
 _WHO = re.compile(rf"(?P<name>{PERSON}),\swho\s(?:studies|works|teaches|researches|leads|heads|runs)\s"
                   rf"[^,;.]{{0,60}}?\b(?:at|for)\s(?P<org>[^,;.()]{{2,80}})")
+_WHO_FOUNDED = re.compile(rf"(?P<name>{PERSON}),\swho\s(?P<role>(?:co-)?found)(?:ed|s)\s(?:the\s)?(?P<org>{_ORG})")
 _OWNER = re.compile(rf"(?P<name>{PERSON})(?:'s|’s)\s(?P<org>[A-Za-z][\w.-]+)")
 _NOT_FIRST = re.compile(
     r"^(?:In|On|At|The|For|By|As|And|But|When|After|Before|Since|While|With|From|Last|This|That|"
@@ -55,7 +56,7 @@ _WHO_IS = re.compile(rf"(?P<name>{_NAME_WORD}),\swho\sis\s(?:also\s)?(?:the\s)?(
 _ROLE_KEYS = (
     "founder|chief|ceo|cfo|cto|coo|chair|president|director|manager|head|analyst|strategist|"
     "economist|partner|principal|scientist|researcher|spokes|adviser|advisor|professor|engineer|"
-    "executive|secretary|minister|fellow|lecturer|consultant|official|banker|trader|lawyer").split("|")
+    "executive|secretary|minister|fellow|lecturer|consultant|official|banker|trader|lawyer|dean|governor").split("|")
 _ROLE_KEY = re.compile(alternation(_ROLE_KEYS))
 # A cheap test for a role word or "who": the role patterns need one of them.
 _MAY_NAME_PERSON = re.compile(alternation([*_ROLE_KEYS, "who"]))
@@ -82,6 +83,9 @@ def _valid_name(name: str, companies: list[CompanySpan], start: int) -> bool:
 def _written_org(fragment: str) -> str | None:
     """An organisation as written: the capitalised part of a fragment, without "(ACRONYM)"."""
     fragment = re.sub(r"\s*\(.*$", "", fragment.strip())
+    institution = INSTITUTION.search(fragment)
+    if institution:  # its "'s" belongs to the name ("the People's Bank of China")
+        return institution.group(0)
     match = re.search(r"\b[A-Z][\w&.'’ -]*$", fragment)
     if not match:
         return None
@@ -142,6 +146,8 @@ def _candidates(sentence: str, lower: str) -> Iterator[_Candidate]:
                          sentence[role.start():role.end()], orgs + ((role.group(0), role.start(), False),))
     for m in _WHO.finditer(sentence):  # "Chen Hao, who studies finance at Peking University"
         yield _Candidate(m["name"], m.start(), m.span("name"), None, _group(m, "org"))
+    for m in _WHO_FOUNDED.finditer(sentence):  # "Wang Jian, who founded Alibaba Cloud"
+        yield _Candidate(m["name"], m.start(), m.span("name"), m["role"] + "er", _group(m, "org"))
 
 
 def find_people(sentence: str, offset: int, companies: list[CompanySpan], fallback: str | None = None,
