@@ -46,6 +46,10 @@ def test_people_with_titles_and_organisations(refs):
 
 @pytest.mark.parametrize("text, person", [
     ("Wang Jian, who founded Alibaba Cloud, said the bubble would burst.", ("Wang Jian", "founder", "Alibaba Cloud")),
+    ("Founded in 2022 by former SenseTime executive Yan Junjie, MiniMax builds models.",
+     ("Yan Junjie", "founder", "MiniMax")),
+    ("Moonshot AI, founded by former Google Brain researcher Yang Zhilin in 2023, raised money.",
+     ("Yang Zhilin", "founder", "Moonshot AI")),
     ("Zhang Yaqin, dean of Tsinghua University's Institute for AI Industry Research, said so.",
      ("Zhang Yaqin", "dean", "Tsinghua University")),
     ("Pan Gongsheng, governor of the People's Bank of China, said credit would be eased.",

@@ -39,6 +39,14 @@ _WHOSE = re.compile(rf"(?P<org>{_ORG}),\s(?:whose|run by|led by|headed by)\s(?P<
 _WHO = re.compile(rf"(?P<name>{PERSON}),\swho\s(?:studies|works|teaches|researches|leads|heads|runs)\s"
                   rf"[^,;.]{{0,60}}?\b(?:at|for)\s(?P<org>[^,;.()]{{2,80}})")
 _WHO_FOUNDED = re.compile(rf"(?P<name>{PERSON}),\swho\s(?P<role>(?:co-)?found)(?:ed|s)\s(?:the\s)?(?P<org>{_ORG})")
+# "MiniMax, founded by former SenseTime executive Yan Junjie" and "Founded in 2022 by X, MiniMax ...":
+# the founder of the company named, whatever the words before the name say they were.
+_FOUNDER_NAME = rf"(?:\S+\s){{0,4}}?(?P<name>{PERSON})(?=,|\.|;|\s(?:and|in|who|to|at|with)\b)"
+_FOUNDED_BY = [
+    re.compile(rf"(?P<org>{_ORG}),?\s(?:which\s|that\s)?(?:was\s|is\s)?(?P<role>(?:co-)?found)ed\s"
+               rf"(?:in\s[\w ]{{0,20}}?\s)?by\s{_FOUNDER_NAME}"),
+    re.compile(rf"\b(?P<role>(?:[Cc]o-)?[Ff]ound)ed\s(?:in\s[\w ]{{0,20}}?\s)?by\s{_FOUNDER_NAME},\s(?P<org>{_ORG})"),
+]
 _OWNER = re.compile(rf"(?P<name>{PERSON})(?:'s|’s)\s(?P<org>[A-Za-z][\w.-]+)")
 _NOT_FIRST = re.compile(
     r"^(?:In|On|At|The|For|By|As|And|But|When|After|Before|Since|While|With|From|Last|This|That|"
@@ -58,8 +66,8 @@ _ROLE_KEYS = (
     "economist|partner|principal|scientist|researcher|spokes|adviser|advisor|professor|engineer|"
     "executive|secretary|minister|fellow|lecturer|consultant|official|banker|trader|lawyer|dean|governor").split("|")
 _ROLE_KEY = re.compile(alternation(_ROLE_KEYS))
-# A cheap test for a role word or "who": the role patterns need one of them.
-_MAY_NAME_PERSON = re.compile(alternation([*_ROLE_KEYS, "who"]))
+# A cheap test for a role word, "who" or "founded": the patterns need one of them.
+_MAY_NAME_PERSON = re.compile(alternation([*_ROLE_KEYS, "who", "founded"]))
 _ROLE_REACH = 60  # a role starts at most this far before its first key word ("former energy-sector analyst")
 
 
@@ -128,6 +136,9 @@ def _group(m: re.Match, name: str, written: bool = True) -> tuple[tuple[str, int
 
 def _candidates(sentence: str, lower: str) -> Iterator[_Candidate]:
     """Every (name, role, organisation) reading the patterns give, strongest first."""
+    for pattern in _FOUNDED_BY if "founded" in lower else ():
+        for m in pattern.finditer(sentence):
+            yield _Candidate(m["name"], m.start(), m.span("name"), m["role"].lower() + "er", _group(m, "org"))
     for m in _WHOSE.finditer(sentence):  # "OpenAI, whose chief executive is Sam Altman"
         yield _Candidate(m["name"], m.start(), m.span("name"), m["role"], _group(m, "org"))
     for m in _AFTER_NAME.finditer(sentence):  # "Tang Jie, founder of Zhipu AI"
