@@ -111,6 +111,12 @@ def test_a_share_price_move_is_not_a_forecast(refs):
     assert [(f.value, f.unit, f.target_year) for f in rows.forecasts] == [(40, "percent", 2027)]
 
 
+def test_a_probability_takes_no_region_from_earlier_figures(refs):
+    rows = _extract(refs, "US data centres will use 12% of the country's power by 2028. "
+                          "He put the probability of a breakthrough within five years at below 20%.").forecasts
+    assert [(r.metric, r.region, r.value) for r in rows] == [("percentage", "US", 12), ("probability", None, 20)]
+
+
 def test_forecast_metric_is_not_read_from_a_name(refs):
     (row,) = _extract(refs, "Humain, backed by the Public Investment Fund, aims to build 1.9 GW of "
                             "data centre capacity by 2030.").forecasts

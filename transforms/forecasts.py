@@ -65,9 +65,11 @@ def find_forecasts(ctx, figures: list[Figure], excluded: set[tuple[int, int]],
             continue
         q = f.quantity
         low, high = f.horizon
-        region = f.stated_region if q.unit in ("USD",) else f.region
+        metric = _metric(f)
+        # Money and the odds of an event take no region from figures before them, only their own.
+        region = f.stated_region if q.unit == "USD" or metric == "probability" else f.region
         rows.append(ForecastRow(
-            forecast_id=ctx.row_id("forecast", *key), subject=_subject(f), metric=_metric(f),
+            forecast_id=ctx.row_id("forecast", *key), subject=_subject(f), metric=metric,
             region=region, value=q.value, value_max=q.value_max, unit=q.unit, comparator=q.comparator,
             target_year=f.year, horizon_min_years=low, horizon_max_years=high,
             source_person=f.source_person, source_org=f.source_org, **ctx.grounding(f.sentence)))
