@@ -138,6 +138,13 @@ def test_capacity_named_by_the_figure_wins_over_demand_in_its_clause(refs):
     assert row.metric == "capacity"
 
 
+def test_a_past_change_over_some_years_is_no_projection(refs):
+    rows = _extract(refs, "Emissions from Google's operations rose 48% over five years to 14.3 million tonnes "
+                          "of CO2 in 2023.")
+    assert [m.is_projection for m in rows.energy_metrics] == [False, False]
+    assert rows.forecasts == []
+
+
 def test_historical_energy_figure_is_not_a_forecast(refs):
     rows = _extract(refs, "China installed 315 GW of solar capacity in 2025.")
     assert [m.sector for m in rows.energy_metrics] == ["solar"]

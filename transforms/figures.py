@@ -9,6 +9,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from transforms.dates import FUTURE_CUES, YearMention, find_horizon, find_years
+from transforms.patterns import CaselessPattern
 from transforms.quantities import Quantity, find_quantities
 from transforms.regions import find_places, leading_place
 from transforms.text import Sentence
@@ -112,10 +113,15 @@ def _speaks_of_future(clause: str) -> bool:
 _horizon = lru_cache(maxsize=512)(find_horizon)
 
 
+# A span of years a past change took ("rose 48% over five years"): no horizon ahead.
+_PAST_SPAN = CaselessPattern(r"\b(?:rose|fell|grew|increased|decreased|declined|jumped|climbed|doubled|tripled)\b"
+                             r"[^.;]{0,40}\b(?:over|in)\s(?:the\s)?(?:past\s|last\s)?\w+\syears\b")
+
+
 def _is_projection(clause: str, year: int | None, reference: int | None, now: bool) -> bool:
     if now:
         return False
-    if _horizon(clause)[0] is not None:
+    if _horizon(clause)[0] is not None and not _PAST_SPAN.search(clause):
         return True
     if year and reference and year != reference:
         return year > reference
