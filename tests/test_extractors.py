@@ -145,6 +145,12 @@ def test_a_past_change_over_some_years_is_no_projection(refs):
     assert rows.forecasts == []
 
 
+def test_a_sector_is_not_carried_into_another_paragraph(refs):
+    rows = _extract(refs, "The grid operator expects peak demand to reach 145 GW by 2031.\n\n"
+                          "Emissions from Google's operations rose to 14.3 million tonnes of CO2 in 2023.")
+    assert [m.sector for m in rows.energy_metrics] == ["power_system", "other"]
+
+
 def test_historical_energy_figure_is_not_a_forecast(refs):
     rows = _extract(refs, "China installed 315 GW of solar capacity in 2025.")
     assert [m.sector for m in rows.energy_metrics] == ["solar"]

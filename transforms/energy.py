@@ -134,6 +134,8 @@ def find_energy_metrics(ctx, figures: list[Figure], excluded: set[tuple[int, int
 def _earlier_sector(ctx, index: int) -> str:
     """The sector the nearest earlier sentence (within three) speaks of."""
     for sentence in reversed(ctx.sentences[max(0, index - 3):index]):
+        if "\n" in ctx.article.text[sentence.end:ctx.sentences[index].start]:
+            break  # another paragraph
         found = sector_words(sentence.text)
         if found:
             return found
