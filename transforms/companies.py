@@ -67,10 +67,10 @@ def _has_company_cue(text: str, start: int, end: int) -> bool:
         return True
     if _CUE_AFTER.match(text, end):
         return True
-    window = text[max(0, start - 120):start]
     # Only the last "such as" can lead a list that runs up to the name.
-    listed = max(window.rfind("such as"), window.rfind("including"))
-    return listed >= 0 and bool(_SUCH_AS_BEFORE.search(window, max(0, listed - 20)))
+    low = max(0, start - 120)
+    listed = max(text.rfind("such as", low, start), text.rfind("including", low, start))
+    return listed >= 0 and bool(_SUCH_AS_BEFORE.search(text[low:start], max(0, listed - low - 20)))
 
 
 def _may_follow_cue(before: str) -> bool:

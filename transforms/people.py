@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from transforms.companies import INSTITUTION, CompanySpan
-from transforms.patterns import alternation, finditer_near
-from transforms.patterns import CaselessPattern
+from transforms.patterns import CaselessPattern, alternation, finditer_near, lowered
 from transforms.regions import PLACES
 
 # A personal name: two to four capitalised words ("Lian Jye Su", "Mac McFarland", "Dana O'Neil").
@@ -166,7 +165,7 @@ def find_people(sentence: str, offset: int, companies: list[CompanySpan], fallba
     """People named in a sentence (offset is its start in the article).
 
     fallback is the topic company; known maps single names already seen to full names."""
-    lower = sentence.lower()
+    lower = lowered(sentence)  # shared with the other patterns that read this sentence
     has_role = bool(_MAY_NAME_PERSON.search(lower))
     if not has_role and "'s" not in sentence and "’s" not in sentence:
         return []  # most sentences name nobody; skip the costly patterns
