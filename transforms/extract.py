@@ -175,7 +175,7 @@ def extract_article(article: ArticleText, refs: ReferenceData, *, run_id: str,
     people = _people(ctx)
     funding = find_funding(ctx)
     speakers = _speakers(ctx, _name_forms(people))
-    figures = find_figures(ctx, speakers)
+    figures = find_figures(ctx, speakers, {p.name: p.organization for p in people if p.organization})
     money_raised = {(r.char_start, pos) for r in funding for pos in _amount_positions(r)}
     return Extraction(
         company_mentions=_company_mentions(ctx),

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
+from transforms.attribution import attributed_org
 from transforms.dates import FUTURE_CUES, YearMention, find_horizon, find_years
 from transforms.patterns import CaselessPattern
 from transforms.quantities import Quantity, find_quantities
@@ -132,27 +133,72 @@ def _is_heading(text: str) -> bool:
     return not text.rstrip().endswith((".", "!", "?", '"', "”", "’", ":", ";", ")"))
 
 
-def find_figures(ctx, speakers: dict[int, str | None]) -> list[Figure]:
-    """Figures of an article; speakers gives the person each sentence quotes, by index."""
+def find_figures(ctx, speakers: dict[int, str | None], affiliations: dict[str, str] | None = None) -> list[Figure]:
+    """Figures of an article; speakers gives the person each sentence quotes, by index, and
+    affiliations the organisation of each person."""
     figures: list[Figure] = []
-    state = _Context()
+    state, sources = _Context(), _Sources(ctx, affiliations or {})
     for index, sentence in enumerate(ctx.sentences):
         text = sentence.text
         if sentence.start == 0 or ctx.article.text[sentence.start - 1] == "\n":
-            # A new paragraph: places and projected years named before no longer carry over.
+            # A new paragraph: places, projected years and sources named before no longer carry over.
             state.paragraph_region = state.lead_region = state.future_year = None
+            sources.new_paragraph()
         state.speaker = speakers.get(index)
         if _is_heading(text):
             state = _Context()
+            sources.new_paragraph()
             continue
-        spans = [(c.start - sentence.start, c.end - sentence.start) for c in ctx.in_sentence(sentence)]
-        found = _sentence_figures(ctx, sentence, index, spans, state)
-        figures += found
+        companies = ctx.in_sentence(sentence)
+        spans = [(c.start - sentence.start, c.end - sentence.start) for c in companies]
+        quantities = [q for q in find_quantities(text, ctx.year, ctx.refs.rates)
+                      if not any(s <= q.start < e for s, e in spans)]
+        if quantities:
+            source = sources.of(sentence, companies, state.speaker)
+            figures += _sentence_figures(ctx, sentence, index, quantities, spans, state, source)
+        else:
+            sources.pass_over(sentence)
         if state.paragraph_region is None:  # places are looked up only where they matter
             places = _places(text, spans)
             state.paragraph_region = places[0][2] if places else None
         state.lead_region = leading_place(text) or state.lead_region
     return figures
+
+
+class _Sources:
+    """Whom a paragraph's figures come from. Sentences without figures are read for whom they
+    cite only when a later figure needs it: most never are."""
+
+    def __init__(self, ctx, affiliations: dict[str, str]):
+        self.ctx, self.affiliations = ctx, affiliations
+        self.new_paragraph()
+
+    def new_paragraph(self) -> None:
+        self.cited: str | None = None
+        self.unread: list = []
+
+    def pass_over(self, sentence) -> None:
+        self.unread.append(sentence)
+
+    def of(self, sentence, companies, speaker: str | None) -> str | None:
+        """Whom the sentence cites, else the organisation of the person it quotes, else the
+        company it names first, else whom the paragraph cited last."""
+        said = self._cited_in(sentence, companies)
+        if said:
+            self.cited, self.unread = said, []
+        return said or self.affiliations.get(speaker) or (companies[0].company.name if companies else None) \
+            or self._carried()
+
+    def _carried(self) -> str | None:
+        while self.unread:  # the latest sentence first
+            sentence = self.unread.pop()
+            said = self._cited_in(sentence, self.ctx.in_sentence(sentence))
+            if said:
+                self.cited, self.unread = said, []
+        return self.cited
+
+    def _cited_in(self, sentence, companies) -> str | None:
+        return attributed_org(sentence.text, companies, sentence.start, self.ctx.article.text)
 
 
 def _places(text: str, spans: list[tuple[int, int]]) -> list:
@@ -161,15 +207,10 @@ def _places(text: str, spans: list[tuple[int, int]]) -> list:
     return [p for p in places if not any(s <= p[0] < e for s, e in spans)] if spans and places else list(places)
 
 
-def _sentence_figures(ctx, sentence, index, spans, state: _Context) -> list[Figure]:
+def _sentence_figures(ctx, sentence, index, quantities, spans, state: _Context, source: str | None) -> list[Figure]:
     text = sentence.text
-    quantities = [q for q in find_quantities(text, ctx.year, ctx.refs.rates)
-                  if not any(s <= q.start < e for s, e in spans)]
-    if not quantities:
-        return []
     places = _places(text, spans)
     years = find_years(text, ctx.year)
-    companies = ctx.in_sentence(sentence)
     out = []
     for i, q in enumerate(quantities):
         clause = _clause_of(text, q.start)
@@ -184,7 +225,7 @@ def _sentence_figures(ctx, sentence, index, spans, state: _Context) -> list[Figu
         out.append(Figure(
             sentence, clause_text, q, _region(stated, places, clause, q, state),
             stated, year, baseline, _horizon(clause_text),
-            projected, state.speaker, companies[0].company.name if companies else None,
+            projected, state.speaker, source,
             q.start - clause[0], index))
         state.region = out[-1].region or state.region
         if year and projected:

@@ -138,7 +138,7 @@ def _candidates(sentence: str, lower: str) -> Iterator[_Candidate]:
     for pattern in _FOUNDED_BY if "founded" in lower else ():
         for m in pattern.finditer(sentence):
             yield _Candidate(m["name"], m.start(), m.span("name"), m["role"].lower() + "er", _group(m, "org"))
-    for m in _WHOSE.finditer(sentence):  # "OpenAI, whose chief executive is Sam Altman"
+    for m in _WHOSE.finditer(sentence) if "whose" in lower or " by" in lower else ():  # "OpenAI, whose chief executive is Sam Altman"
         yield _Candidate(m["name"], m.start(), m.span("name"), m["role"], _group(m, "org"))
     for m in _AFTER_NAME.finditer(sentence):  # "Tang Jie, founder of Zhipu AI"
         yield _Candidate(m["name"], m.start(), m.span("name"), m["role"],
@@ -154,6 +154,8 @@ def _candidates(sentence: str, lower: str) -> Iterator[_Candidate]:
         orgs = ((org["org"], org.start("org"), org.start("org") > 0 or org["org"].isupper()),) if org else ()
         yield _Candidate(name["name"], org.start() if org else role.start(), name.span("name"),
                          sentence[role.start():role.end()], orgs + ((role.group(0), role.start(), False),))
+    if "who" not in sentence:
+        return  # the patterns below need it
     for m in _WHO.finditer(sentence):  # "Chen Hao, who studies finance at Peking University"
         yield _Candidate(m["name"], m.start(), m.span("name"), None, _group(m, "org"))
     for m in _WHO_FOUNDED.finditer(sentence):  # "Wang Jian, who founded Alibaba Cloud"

@@ -1,0 +1,73 @@
+"""Who a figure comes from: "according to the IEA", "Goldman Sachs analysts estimate",
+"..., the International Energy Agency said"."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from transforms.companies import CompanySpan
+from transforms.patterns import keywords_first
+
+# A name of capitalised words, perhaps joined by "of", "for", "and" or "&".
+_NAME = r"[A-Z][\w&.’'-]*(?:\s(?:(?:of|for|on|and|&)\s)?[A-Z][\w&.’'-]*)*"
+_VERBS = (r"said|says|estimated|estimates|expects|expected|forecast|forecasts|projects|projected|predicts|"
+          r"predicted|reckons|sees|found|finds|reported|reports|warned|calculated|calculates|believes|wrote")
+_ACCORDING = re.compile(
+    rf"\b[Aa]ccording\sto\s(?:the\s|a\s|an\s|its\s)?(?:(?:[\w-]+\s){{0,2}}?(?:report|study|analysis|survey|"
+    rf"estimates?|forecasts?|data|figures|research|projections?)\s(?:by|from|of)\s(?:the\s)?)?(?P<org>{_NAME})")
+_VERB = re.compile(keywords_first(rf"\b(?:{_VERBS})\b"))
+# What stands right before such a verb when an organisation says something (read up to the verb).
+_SAID_BY = re.compile(
+    rf"(?P<org>{_NAME})(?:['’]s?\s(?:[\w-]+\s){{0,2}}?(?:report|study|analysis|data|research|forecast|outlook))?"
+    rf"(?:\s(?:analysts?|economists?|researchers?|strategists?))?\s(?:has\s|have\s|had\s)?$")
+# Words that make a name an organisation rather than a person.
+_ORGANISATION = re.compile(
+    r"\b(?:Agency|Administration|Laboratory|Lab|Office|Council|Department|Institute|University|Commission|"
+    r"Bureau|Association|Ministry|House|Reserve|Bank|Fund|Forum|Authority|Organi[sz]ation|Research|Group|"
+    r"Corporation|Interconnection|Operator|Board|Centre|Center|Foundation|Academy|Securities|Capital|"
+    r"Partners|Management|Consulting|Analytics|Advisors|Advisers|Economics|Energy|Power|Grid)\b")
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9&]{1,6}")
+_DEFINED = re.compile(rf"(?P<long>{_NAME})\s\((?P<short>[A-Z][A-Z0-9&]{{1,6}})\)")
+_SMALL_WORDS = {"of", "for", "on", "and", "&"}
+
+
+def attributed_org(text: str, companies: list[CompanySpan], offset: int, article: str) -> str | None:
+    """The organisation a sentence attributes what it says to, if it names one; companies are
+    the sentence's, with positions in the article, which starts the sentence at offset."""
+    cited = list(_ACCORDING.finditer(text)) if "ccording" in text else []
+    cited += [m for v in _VERB.finditer(text) if (m := _SAID_BY.search(text, max(0, v.start() - 120), v.start()))]
+    for m in cited:
+        org = _organisation(m.group("org"), m.start("org") + offset, companies, article)
+        if org:
+            return org
+    return None
+
+
+def _organisation(name: str, start: int, companies: list[CompanySpan], article: str) -> str | None:
+    """The canonical name of a company, an organisation's name as written, an acronym spelled
+    out where the article does so; None for what may be a person."""
+    if name.startswith("The "):
+        name, start = name[4:], start + 4
+    for span in companies:
+        if span.start <= start < span.end or start <= span.start < start + len(name):
+            return span.company.name
+    if _ACRONYM.fullmatch(name):
+        return acronyms(article).get(name, name)
+    return name if _ORGANISATION.search(name) else None
+
+
+@lru_cache(maxsize=8)
+def acronyms(article: str) -> dict[str, str]:
+    """Acronyms an article spells out: "International Energy Agency (IEA)", or a name whose
+    initials make one it uses ("the International Energy Agency ... the IEA")."""
+    found = {m.group("short"): _without_the(m.group("long")) for m in _DEFINED.finditer(article)}
+    for m in re.finditer(_NAME, article):
+        name = _without_the(m.group(0))
+        words = [w for w in name.split() if w not in _SMALL_WORDS]
+        if len(words) > 1:
+            found.setdefault("".join(w[0] for w in words), name)
+    return found
+
+
+def _without_the(name: str) -> str:
+    return name[4:] if name.startswith("The ") else name
