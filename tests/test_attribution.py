@@ -3,7 +3,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from transforms.attribution import acronyms, attributed_org
+from transforms.attribution import attributed_org, spelled_out
 from transforms.extract import ArticleText, extract_article
 
 
@@ -40,6 +40,7 @@ def test_a_quoted_person_speaks_for_their_organisation(refs):
 
 def test_acronyms_are_spelled_out_from_the_article():
     article = "The International Energy Agency met. The Electric Power Research Institute (EPRI) spoke."
-    assert acronyms(article)["IEA"] == "International Energy Agency"
-    assert acronyms(article)["EPRI"] == "Electric Power Research Institute"
+    assert spelled_out("IEA", article) == "International Energy Agency"
+    assert spelled_out("EPRI", article) == "Electric Power Research Institute"
+    assert spelled_out("NEA", article) is None
     assert attributed_org("Demand will double, the IEA said.", [], 0, article) == "International Energy Agency"

@@ -27,8 +27,7 @@ _ORGANISATION = re.compile(
     r"Corporation|Interconnection|Operator|Board|Centre|Center|Foundation|Academy|Securities|Capital|"
     r"Partners|Management|Consulting|Analytics|Advisors|Advisers|Economics|Energy|Power|Grid)\b")
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9&]{1,6}")
-_DEFINED = re.compile(rf"(?P<long>{_NAME})\s\((?P<short>[A-Z][A-Z0-9&]{{1,6}})\)")
-_SMALL_WORDS = {"of", "for", "on", "and", "&"}
+_NAME_BEFORE = re.compile(rf"(?P<long>{_NAME})\s$")
 
 
 def attributed_org(text: str, companies: list[CompanySpan], offset: int, article: str) -> str | None:
@@ -52,21 +51,24 @@ def _organisation(name: str, start: int, companies: list[CompanySpan], article: 
         if span.start <= start < span.end or start <= span.start < start + len(name):
             return span.company.name
     if _ACRONYM.fullmatch(name):
-        return acronyms(article).get(name, name)
+        return spelled_out(name, article) or name
     return name if _ORGANISATION.search(name) else None
 
 
-@lru_cache(maxsize=8)
-def acronyms(article: str) -> dict[str, str]:
-    """Acronyms an article spells out: "International Energy Agency (IEA)", or a name whose
-    initials make one it uses ("the International Energy Agency ... the IEA")."""
-    found = {m.group("short"): _without_the(m.group("long")) for m in _DEFINED.finditer(article)}
-    for m in re.finditer(_NAME, article):
-        name = _without_the(m.group(0))
-        words = [w for w in name.split() if w not in _SMALL_WORDS]
-        if len(words) > 1:
-            found.setdefault("".join(w[0] for w in words), name)
-    return found
+@lru_cache(maxsize=64)
+def spelled_out(acronym: str, article: str) -> str | None:
+    """An acronym as the article spells it out: "International Energy Agency (IEA)", else a
+    name whose initials make it ("the International Energy Agency ... the IEA")."""
+    defined = article.find(f"({acronym})")
+    if defined > 0:
+        long = _NAME_BEFORE.search(article, max(0, defined - 100), defined)
+        if long:
+            return _without_the(long.group("long"))
+    if not acronym.isalpha():
+        return None
+    initials = re.search(r"\b" + r"\s(?:(?:of|for|on|and|&)\s)?".join(f"{c}[a-z][\\w’'-]*" for c in acronym) + r"\b",
+                         article)
+    return initials.group(0) if initials else None
 
 
 def _without_the(name: str) -> str:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from transforms.dates import FUTURE_CUES, find_horizon, find_years
 from transforms.figures import Figure
@@ -35,8 +36,13 @@ def _subject(f: Figure) -> str:
 _NAME_WORD = re.compile(r"(?<=\S\s)[A-Z][\w-]*")
 
 
+@lru_cache(maxsize=64)  # figures of one clause share it
+def _common_words(clause: str) -> str:
+    return _NAME_WORD.sub("", clause).lower()
+
+
 def _metric(f: Figure) -> str:
-    words = _NAME_WORD.sub("", f.clause).lower()
+    words = _common_words(f.clause)
     for name in ("probability", "chance", "revenue", "capital", "spending", "investment", "demand",
                  "consumption", "capacity", "share", "emissions", "growth", "valuation"):
         if name in words:
