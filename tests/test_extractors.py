@@ -94,6 +94,18 @@ def test_selling_a_stake_is_neither_funding_nor_a_forecast(refs):
     assert rows.funding == [] and rows.forecasts == []
 
 
+@pytest.mark.parametrize("text", ["G42 received a $1.5 billion investment from Microsoft.",
+                                  "Microsoft made a $1.5 billion investment in G42."])
+def test_an_investment_named_as_a_noun(refs, text):
+    (row,) = _extract(refs, text).funding
+    assert (row.companies, row.event_type, row.investors) == (["G42"], "investment", ["Microsoft"])
+
+
+def test_a_company_raising_money_now_plans_to(refs):
+    (row,) = _extract(refs, "xAI is raising $10 billion in debt and equity.").funding
+    assert (row.company, row.status) == ("xAI", "planned")
+
+
 def test_revenue_is_not_funding(refs):
     assert _extract(refs, "Nvidia said revenue rose to $68.1 billion.").funding == []
 

@@ -19,18 +19,21 @@ EVENT_CUES = [
     ("investment", r"invest(?:s|ed|ing)?\b(?:[^.;]|\.(?=\d))*?\bin\b|purchase of (?:[^.;]|\.(?=\d))*?shares|stake in"),
     ("equity_round", r"rounds?|Series [A-H]|placement|funding|equity|rais\w*|collect\w*|took in|"
                      r"brought in|fundrais\w*|new shares|rights (?:issue|offering)"),
-    ("investment", r"invest(?:s|ed|ing)?|backed|backing|stake|contribut\w*|put in|putting in"),
+    ("investment", r"invest(?:s|ed|ing)?|investments?\s(?:from|by|in)|backed|backing|stake|contribut\w*|put in|"
+                   r"putting in"),
     ("grant", r"grants?|subsid(?:y|ies|is\w*|iz\w*)"),
 ]
 _EVENT_RES = [(kind, CaselessPattern(rf"\b(?:{cue})\b")) for kind, cue in EVENT_CUES]
 # Where the one raising money is the object: "invested in X", "lent X", "a round for X", "acquire X".
 _OBJECT_RAISER = CaselessPattern(
-    r"\b(?:invest(?:s|ed|ing)?\b(?:[^.;]|\.(?=\d))*?\b(?:in|into)|lent|lends?|lending to|acquir\w*|buy|bought|"
+    r"\b(?:invest(?:s|ed|ing)?\b(?:[^.;]|\.(?=\d))*?\b(?:in|into)|investments?\sin(?:to)?|lent|lends?|lending to|acquir\w*|buy|bought|"
     r"purchase of|stake in|takeover of|take over|backed|backing|(?:round|funding|financing) for|"
     r"pay\w*\b(?:[^.;]|\.(?=\d)){0,50}\bof\s(?:its\s)?(?:[\w-]+\s){0,3})\s")
 _INVESTOR_CUE = CaselessPattern(
     r"\b(?:led by|from|including|included|with|backed by|alongside|investors?|co-leads?|cornerstone|"
     r"shareholders?|joined|joining|taking part|took part|arranged by)\s(?:[\w-]+\s){0,3}$")
+# The one raising money is the subject of these ("G42 received a $1.5 billion investment").
+_RECEIVED = CaselessPattern(r"\b(?:receiv(?:ed|es|ing|e)|secur(?:ed|es|ing)|obtain(?:ed|s|ing)|won|got|gets|landed)\b")
 _ADVISER_CUE = CaselessPattern(r"\b(?:hired|mandated|appointed|tapped|advised by|arranged by)\s$")
 _LIST_GAP = re.compile(r",?\s(?:and\s)?|,\s")
 # Money that is not money raised: prices, results, values, budgets.
@@ -47,6 +50,7 @@ _AGGREGATE = CaselessPattern(r"\b(?:collectively|together|combined|in total|aggr
 _REPORTED = CaselessPattern(r"\b(?:in talks|talks to|preparing|weighing|considering|reportedly|is said to|"
                        r"are said to|sounding out|negotiat\w*)\b")
 _PLANNED = CaselessPattern(r"\b(?:plan(?:s|ned|ning)?|will|would|aims?|seek\w*|expected to|set to|could|agreed to|"
+                      r"(?:is|are) raising|looking to|"
                       r"intends?|proposed|pending|subject to|due to close)\b")
 _FORECAST = CaselessPattern(r"\b(?:expects?|forecasts?|estimates?|predicts?|projects?|reckons?)\b")
 # A subject that refers back to a company named earlier ("it", "the Beijing-based firm").
@@ -150,6 +154,11 @@ def _roles(clause: str, cue: int, local: list[tuple[int, CompanySpan]], event_ty
             # "invested 650 billion yuan in its network": spending, unless it is "the company"
             capex = not _COMPANY_NOUN.match(clause, obj.end())
             return Roles([], investors + before, capex)
+    received = _RECEIVED.search(clause, 0, cue)
+    if received and event_type in ("investment", "equity_round"):  # "G42 received ... from Microsoft"
+        receivers = [s.company.name for p, s in free if p < received.start()]
+        if receivers:
+            return Roles(receivers[-1:], investors)
     if event_type == "investment":  # "Microsoft and Nvidia agreed to invest": the investors
         return Roles([], investors + [s.company.name for p, s in free if p < cue])
     if _AGGREGATE.search(clause):
