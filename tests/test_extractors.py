@@ -101,6 +101,12 @@ def test_an_investment_named_as_a_noun(refs, text):
     assert (row.companies, row.event_type, row.investors) == (["G42"], "investment", ["Microsoft"])
 
 
+def test_the_size_of_a_round_is_not_a_valuation(refs):
+    (row,) = _extract(refs, "Moonshot AI's latest round, worth $300 million, was led by Tencent.").funding
+    assert (row.company, row.amount_usd, row.valuation_usd, row.investors) == \
+        ("Moonshot AI", 300e6, None, ["Tencent Holdings"])
+
+
 def test_a_company_raising_money_now_plans_to(refs):
     (row,) = _extract(refs, "xAI is raising $10 billion in debt and equity.").funding
     assert (row.company, row.status) == ("xAI", "planned")

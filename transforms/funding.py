@@ -44,6 +44,9 @@ _NOT_RAISED = CaselessPattern(
     r"\W+(?:\w+\W+){0,5}$")
 _NOT_RAISED_AFTER = CaselessPattern(r"\s?(?:a|per)\s+share\b|\s(?:in the bank|in cash|of cash|in revenue|in sales)")
 _VALUATION = CaselessPattern(r"(?:valu\w*|worth)\b(?:[^.;]|\.(?=\d)){0,60}?\bat\s(?:\w+\s){0,3}$|(?:valu\w*|worth)\s(?:of\s)?(?:\w+\s){0,2}$")
+# "its latest round, worth $300 million": the size of the round, not a company's worth.
+_SIZE_OF_ROUND = CaselessPattern(r"\b(?:rounds?|funding|financing|placement|offering|ipo|listing|loans?|bonds?)"
+                                 r",?\s(?:worth|totall?ing|valued at)\s(?:about\s|around\s|nearly\s|some\s|up to\s)?$")
 _VALUATION_AFTER = CaselessPattern(r"\s(?:(?:post|pre)-money\s)?valuation")
 _ROUND = CaselessPattern(r"\b(?:Series [A-H]\+?(?:\s(?:and|&)\sSeries [A-H]\+?)?|seed round|pre-IPO round|angel round)")
 _AGGREGATE = CaselessPattern(r"\b(?:collectively|together|combined|in total|aggregate|between them|altogether)\b")
@@ -112,12 +115,16 @@ def _names_company_after(clause: str, position: int, local) -> bool:
 
 
 def _is_raised(text: str, money: Money) -> bool:
+    if _SIZE_OF_ROUND.search(text, max(0, money.start - 40), money.start):
+        return True
     return not (_NOT_RAISED.search(text, max(0, money.start - 70), money.start)
                 or _NOT_RAISED_AFTER.match(text, money.end))
 
 
 def _is_valuation(text: str, money: Money) -> bool:
     """ "valued at $X", "values the company at $X", "a valuation of $X" or "a $X valuation"."""
+    if _SIZE_OF_ROUND.search(text, max(0, money.start - 40), money.start):
+        return False
     return bool(_VALUATION.search(text, max(0, money.start - 90), money.start)
                 or _VALUATION_AFTER.match(text, money.end))
 
