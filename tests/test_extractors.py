@@ -30,6 +30,11 @@ def test_a_kind_of_business_opening_a_sentence_is_not_part_of_the_name(refs):
     assert [r.name for r in rows.company_mentions] == ["Baichuan Intelligent Technology Co Ltd"]
 
 
+def test_a_known_company_named_in_full_is_the_known_company(refs):
+    rows = _extract(refs, "Chip designer Moore Threads Technology Co Ltd debuted in Shanghai.").company_mentions
+    assert [(r.name, r.country) for r in rows] == [("Moore Threads", "CN")]
+
+
 def test_agencies_and_universities_are_not_companies(refs):
     rows = _extract(refs, "The International Energy Agency and Tsinghua University said demand rose.")
     assert rows.company_mentions == []

@@ -181,9 +181,10 @@ def _context_candidates(text: str, gazetteer: Gazetteer) -> dict[str, Company]:
 
 
 def _arm_of_known(name: str, gazetteer: Gazetteer) -> Company | None:
-    """A known company's arm named by its short name and a generic head ("Cisco Investments")."""
+    """A known company's arm, or itself in full, named by its short name and generic heads
+    ("Cisco Investments", "Moore Threads Technology Co Ltd")."""
     known = gazetteer.find(name)
-    if known and known[0][0] == 0 and re.fullmatch(rf"\s(?:{ORG_HEADS})", name[known[0][1]:]):
+    if known and known[0][0] == 0 and re.fullmatch(rf"(?:\s(?:{ORG_HEADS}))+", name[known[0][1]:]):
         return known[0][2]
     return None
 
