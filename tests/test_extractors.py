@@ -26,8 +26,8 @@ def test_a_line_of_business_before_a_name_is_not_a_company(refs):
 
 
 def test_a_kind_of_business_opening_a_sentence_is_not_part_of_the_name(refs):
-    rows = _extract(refs, "Rival Baichuan Intelligent Technology Co Ltd is in talks to raise funds.")
-    assert [r.name for r in rows.company_mentions] == ["Baichuan Intelligent Technology Co Ltd"]
+    rows = _extract(refs, "Rival Lumen Silicon Technology Co Ltd is in talks to raise funds.")
+    assert [r.name for r in rows.company_mentions] == ["Lumen Silicon Technology Co Ltd"]
 
 
 def test_a_known_company_named_in_full_is_the_known_company(refs):
