@@ -33,9 +33,9 @@ def test_a_citation_carries_through_its_paragraph_only(refs):
 
 
 def test_a_quoted_person_speaks_for_their_organisation(refs):
-    text = ("Jane Doe, an analyst at Bernstein, spoke on Monday. She said data centres would need 40 GW "
+    text = ("Jane Doe, an analyst at Ridgeview Securities, spoke on Monday. She said data centres would need 40 GW "
             "of new capacity by 2027.")
-    assert _sources(refs, text) == ["Bernstein"]
+    assert _sources(refs, text) == ["Ridgeview Securities"]
 
 
 def test_acronyms_are_spelled_out_from_the_article():
