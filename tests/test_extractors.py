@@ -106,6 +106,16 @@ def test_an_investment_named_as_a_noun(refs, text):
     assert (row.companies, row.event_type, row.investors) == (["G42"], "investment", ["Microsoft"])
 
 
+@pytest.mark.parametrize("text, investors", [
+    ("StepFun, backed by Tencent and Alibaba, raised $500 million.", ["Tencent Holdings", "Alibaba Group"]),
+    ("StepFun raised $500 million. The round was led by Tencent, with HongShan also taking part.",
+     ["Tencent Holdings", "HongShan"]),
+])
+def test_backers_named_before_the_amount_or_in_the_next_sentence(refs, text, investors):
+    (row,) = _extract(refs, text).funding
+    assert (row.company, row.investors) == ("StepFun", investors)
+
+
 def test_the_size_of_a_round_is_not_a_valuation(refs):
     (row,) = _extract(refs, "Moonshot AI's latest round, worth $300 million, was led by Tencent.").funding
     assert (row.company, row.amount_usd, row.valuation_usd, row.investors) == \

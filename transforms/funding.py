@@ -27,13 +27,14 @@ _EVENT_RES = [(kind, CaselessPattern(rf"\b(?:{cue})\b")) for kind, cue in EVENT_
 # Where the one raising money is the object: "invested in X", "lent X", "a round for X", "acquire X".
 _OBJECT_RAISER = CaselessPattern(
     r"\b(?:invest(?:s|ed|ing)?\b(?:[^.;]|\.(?=\d))*?\b(?:in|into)|investments?\sin(?:to)?|lent|lends?|lending to|acquir\w*|buy|bought|"
-    r"purchase of|stake in|takeover of|take over|backed|backing|(?:round|funding|financing) for|"
+    r"purchase of|stake in|takeover of|take over|backed(?!\sby)|backing|(?:round|funding|financing) for|"
     r"pay\w*\b(?:[^.;]|\.(?=\d)){0,50}\bof\s(?:its\s)?(?:[\w-]+\s){0,3})\s")
 _INVESTOR_CUE = CaselessPattern(
     r"\b(?:led by|from|including|included|with|backed by|alongside|investors?|co-leads?|cornerstone|"
     r"shareholders?|joined|joining|taking part|took part|arranged by)\s(?:[\w-]+\s){0,3}$")
 # The one raising money is the subject of these ("G42 received a $1.5 billion investment").
 _RECEIVED = CaselessPattern(r"\b(?:receiv(?:ed|es|ing|e)|secur(?:ed|es|ing)|obtain(?:ed|s|ing)|won|got|gets|landed)\b")
+_BACKED_BY = CaselessPattern(r"\b(?:backed|funded)\sby\s(?:the\s)?$")
 _ADVISER_CUE = CaselessPattern(r"\b(?:hired|mandated|appointed|tapped|advised by|arranged by)\s$")
 _LIST_GAP = re.compile(r",?\s(?:and\s)?|,\s")
 # Money that is not money raised: prices, results, values, budgets.
@@ -145,8 +146,8 @@ def _roles(clause: str, cue: int, local: list[tuple[int, CompanySpan]], event_ty
         before = clause[max(0, p - 60):p]
         if _ADVISER_CUE.search(before):
             cued[i] = "adviser"
-        elif p > cue and _INVESTOR_CUE.search(before):
-            cued[i] = "investor"
+        elif p > cue and _INVESTOR_CUE.search(before) or _BACKED_BY.search(before):
+            cued[i] = "investor"  # "led by X", "from X"; "X, backed by Y, raised"
         elif i and i - 1 in cued and _LIST_GAP.fullmatch(clause[local[i - 1][1].end - local[i - 1][1].start + local[i - 1][0]:p]):
             cued[i] = cued[i - 1]  # "X, Y and Z" share one role
     investors = [s.company.name for i, (p, s) in enumerate(local) if cued.get(i) == "investor"]
@@ -187,8 +188,8 @@ def find_funding(ctx) -> list[FundingRow]:
         spans = ctx.in_sentence(sentence)
         events = [] if _is_heading(sentence.text) else \
             _sentence_events(ctx, sentence, spans, topic, previous, listed)
-        if not events and rows and rows[-1].valuation_usd is None:
-            rows[-1] = _with_later_valuation(ctx, rows[-1], sentence, spans)
+        if not events and rows and sentence.start - rows[-1].char_end <= 2:  # the sentence right after
+            rows[-1] = _with_later_investors(_with_later_valuation(ctx, rows[-1], sentence, spans), sentence, spans)
         rows.extend(events)
         if spans and (events or not _BACKERS.search(sentence.text)):
             names = [s.company.name for s in spans]
@@ -202,13 +203,28 @@ _VALUES_IT = CaselessPattern(r"\b(?:values?|valued|valuing)\b")
 _CITED = CaselessPattern(r"\baccording\sto\s(?:[\w-]+\s){0,3}$")
 
 
+# "The round was led by Tencent", "HongShan also took part": backers named after the event.
+_LATER_BACKERS = CaselessPattern(
+    r"\b(?:co-)?led\sby\b|\b(?:co-)?led\s(?:the|this)\s(?:round|financing|funding|investment)\b|participation\sfrom\b|"
+    r"\b(?:also|as well)\s(?:took\spart|taking\spart|joined|participated|invested)\b")
+
+
+def _with_later_investors(row: FundingRow, sentence, spans) -> FundingRow:
+    """Investors the sentence after an event names for it (companies other than its raisers)."""
+    if not spans or not _LATER_BACKERS.search(sentence.text) or find_money(sentence.text):
+        return row
+    named = [s.company.name for s in spans if s.company.name not in row.companies]
+    return replace(row, investors=list(dict.fromkeys(row.investors + named)))
+
+
 def _with_later_valuation(ctx, row: FundingRow, sentence, spans) -> FundingRow:
     """ "The round values the firm at $230bn": a valuation stated in the sentence after an event
     (about the same company, or naming none) belongs to that event."""
+    if row.valuation_usd is not None or not _VALUES_IT.search(sentence.text):
+        return row
     # A source the sentence cites ("according to PitchBook") is not whom the valuation is of.
     names = {s.company.name for s in spans if not _CITED.search(sentence.text, 0, s.start - sentence.start)}
-    if (names and not names & set(row.companies)) or not _VALUES_IT.search(sentence.text) \
-            or sentence.start - row.char_end > 2:
+    if names and not names & set(row.companies):
         return row
     money = find_money(sentence.text)
     values = [m for m in money if _is_valuation(sentence.text, m)]
