@@ -184,6 +184,22 @@ def test_a_sector_is_not_carried_into_another_paragraph(refs):
     assert [m.sector for m in rows.energy_metrics] == ["power_system", "other"]
 
 
+def test_a_place_named_in_a_comparison_is_not_the_region(refs):
+    (row,) = _extract(refs, "By 2026, AI could account for roughly 1,000 TWh of power demand, equivalent to "
+                            "Japan's consumption.").energy_metrics
+    assert row.region is None
+
+
+def test_exceeding_a_figure_is_more_than_it(refs):
+    (row,) = _extract(refs, "Data centre power use in the US could exceed 30 GW by 2030.").forecasts
+    assert (row.comparator, row.value, row.target_year) == (">", 30, 2030)
+
+
+def test_a_rise_over_past_years_is_no_forecast(refs):
+    rows = _extract(refs, "Power prices near US data centres have risen as much as 267% over five years.")
+    assert rows.forecasts == [] and [m.is_projection for m in rows.energy_metrics] == [False]
+
+
 def test_historical_energy_figure_is_not_a_forecast(refs):
     rows = _extract(refs, "China installed 315 GW of solar capacity in 2025.")
     assert [m.sector for m in rows.energy_metrics] == ["solar"]

@@ -115,7 +115,8 @@ _horizon = lru_cache(maxsize=512)(find_horizon)
 
 
 # A span of years a past change took ("rose 48% over five years"): no horizon ahead.
-_PAST_SPAN = CaselessPattern(r"\b(?:rose|fell|grew|increased|decreased|declined|jumped|climbed|doubled|tripled)\b"
+_PAST_SPAN = CaselessPattern(r"\b(?:rose|risen|fell|fallen|grew|grown|increased|decreased|declined|jumped|climbed|"
+                             r"surged|soared|doubled|tripled)\b"
                              r"[^.;]{0,40}\b(?:over|in)\s(?:the\s)?(?:past\s|last\s)?\w+\syears\b")
 
 
@@ -202,9 +203,13 @@ class _Sources:
 
 
 def _places(text: str, spans: list[tuple[int, int]]) -> list:
-    """Places named in a sentence, outside company names ("State Grid Corporation of China")."""
-    places = find_places(text)
-    return [p for p in places if not any(s <= p[0] < e for s, e in spans)] if spans and places else list(places)
+    """Places named in a sentence, outside company names ("State Grid Corporation of China") and
+    comparisons ("equivalent to Japan's consumption")."""
+    return [p for p in find_places(text) if not any(s <= p[0] < e for s, e in spans)
+            and not _COMPARED.search(text, max(0, p[0] - 30), p[0])]
+
+
+_COMPARED = re.compile(r"\b(?:equivalent|equal|comparable|similar)\sto\s(?:that\sof\s|the\s)?$|\bthan\s(?:that\sof\s|the\s)?$")
 
 
 def _sentence_figures(ctx, sentence, index, quantities, spans, state: _Context, source: str | None) -> list[Figure]:

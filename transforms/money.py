@@ -21,7 +21,7 @@ SUFFIXES = {
     "hong kong dollars": "HKD", "us dollars": "USD", "u.s. dollars": "USD",
 }
 QUALIFIERS = [
-    ("more_than", r"more than|over|above|exceeding|in excess of|upwards of|north of"),
+    ("more_than", r"more than|over|above|exceeding|exceed|exceeds|surpass|surpassing|in excess of|upwards of|north of"),
     ("at_least", r"at least|no less than|a minimum of"),
     ("less_than", r"less than|under|below|just under|fewer than"),
     ("up_to", r"up to|as much as|as many as|a maximum of"),
