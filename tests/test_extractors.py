@@ -67,6 +67,11 @@ def test_founders_deans_and_governors(refs, text, person):
     assert "AI Industry Research" not in {c.name for c in rows.company_mentions}
 
 
+def test_a_person_of_a_company(refs):
+    rows = _extract(refs, "Jensen Huang of Nvidia and Lisa Su of AMD spoke, as did the Prime Minister of Japan.")
+    assert [(p.name, p.organization) for p in rows.people] == [("Jensen Huang", "Nvidia"), ("Lisa Su", "AMD")]
+
+
 def test_funding_round_with_valuation_and_investors(refs):
     rows = _extract(refs, "Anthropic raised a $13bn Series F at a $183bn valuation, led by ICONIQ.").funding
     (row,) = rows
