@@ -200,6 +200,13 @@ def test_exceeding_a_figure_is_more_than_it(refs):
     assert (row.comparator, row.value, row.target_year) == (">", 30, 2030)
 
 
+def test_money_spent_is_no_forecast_beside_a_plan(refs):
+    rows = _extract(refs, "State Grid spent more than 650 billion yuan on its network in 2024 and has said it "
+                          "will invest 4 trillion yuan over 2026-2030.")
+    assert [f.value for f in rows.forecasts] == [pytest.approx(4e12 / 7.2, rel=0.05)]
+    assert [m.is_projection for m in rows.energy_metrics] == [False, True]
+
+
 def test_a_rise_over_past_years_is_no_forecast(refs):
     rows = _extract(refs, "Power prices near US data centres have risen as much as 267% over five years.")
     assert rows.forecasts == [] and [m.is_projection for m in rows.energy_metrics] == [False]

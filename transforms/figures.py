@@ -114,6 +114,10 @@ def _speaks_of_future(clause: str) -> bool:
 _horizon = lru_cache(maxsize=512)(find_horizon)
 
 
+# A figure that a verb in the past tense reports ("spent more than 650 billion yuan") is no
+# projection, whatever the rest of its clause plans.
+_DONE = CaselessPattern(r"\b(?:spent|raised|recorded|posted|reported|earned|totall?ed|installed|added|consumed|used|"
+                        r"generated|hit)\s(?:[\w-]+\s){0,3}$")
 # A span of years a past change took ("rose 48% over five years"): no horizon ahead.
 _PAST_SPAN = CaselessPattern(r"\b(?:rose|risen|fell|fallen|grew|grown|increased|decreased|declined|jumped|climbed|"
                              r"surged|soared|doubled|tripled)\b"
@@ -225,7 +229,8 @@ def _sentence_figures(ctx, sentence, index, quantities, spans, state: _Context, 
         # A clause goes on in the tense of the sentence it continues ("..., and to lift ...").
         future = _speaks_of_future(clause_text) or _speaks_of_future(text[:clause[0]])
         year, baseline, now = _years(years, segment, clause, q, text, state, future, ctx.year)
-        projected = _is_projection(clause_text, year, ctx.year, now) or (future and not now and not year)
+        projected = (_is_projection(clause_text, year, ctx.year, now) or (future and not now and not year)) \
+            and not _DONE.search(text, max(0, q.start - 40), q.start)
         stated = _stated_region(text, places, clause, q)
         out.append(Figure(
             sentence, clause_text, q, _region(stated, places, clause, q, state),
