@@ -201,7 +201,7 @@ def test_exceeding_a_figure_is_more_than_it(refs):
 
 
 def test_money_spent_is_no_forecast_beside_a_plan(refs):
-    rows = _extract(refs, "State Grid spent more than 650 billion yuan on its network in 2024 and has said it "
+    rows = _extract(refs, "State Grid spent more than 650 billion yuan on its network this year and has said it "
                           "will invest 4 trillion yuan over 2026-2030.")
     assert [f.value for f in rows.forecasts] == [pytest.approx(4e12 / 7.2, rel=0.05)]
     assert [m.is_projection for m in rows.energy_metrics] == [False, True]
