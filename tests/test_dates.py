@@ -15,6 +15,7 @@ def _years(text, published=2026):
     ("rise 160% by 2030 from 2023 levels", [(2030, "year"), (2023, "baseline")]),
     ("reach 39% by the end of the decade", [(2030, "year")]),
     ("spent $1bn last year", [(2025, "year")]),
+    ("capacity will triple by mid-century", [(2050, "year")]),
 ])
 def test_find_years(text, expected):
     assert _years(text) == expected
@@ -25,6 +26,9 @@ def test_find_years(text, expected):
     ("within ten years", (10.0, 10.0)),
     ("is more than ten years away", (10.0, 10.0)),
     ("sometime soon", (None, None)),
+    ("within the next decade", (10.0, 10.0)),
+    ("a decade from now", (10.0, 10.0)),
+    ("over the next 18 months", (1.5, 1.5)),
 ])
 def test_find_horizon(text, expected):
     assert find_horizon(text) == expected

@@ -39,6 +39,10 @@ FUTURE_CUES = CaselessPattern(
 _DECADE_END = re.compile(keywords_first(r"\b(?:by|before)\s(?:the\s)?end\sof\s(?:the|this)\sdecade\b"))
 _RELATIVE = [(re.compile(keywords_first(words)), delta) for words, delta in [
     (r"\b(?:this year|current year)\b", 0), (r"\b(?:last year|a year earlier)\b", -1), (r"\b(?:next year)\b", 1)]]
+_HORIZON_SPAN = CaselessPattern(
+    rf"\b(?:within|over|in)\s(?:the\s)?(?:next|coming)\s(?:(?P<months>{_NUMWORD})\smonths|decade)\b"
+    r"|\ba\sdecade\s(?:from\snow|away)\b|\bwithin\sa\sdecade\b")
+_MID_CENTURY = re.compile(keywords_first(r"\b(?:by|before)\s(?:the\s)?(?:mid-?century|middle\sof\s(?:the|this)\scentury)\b"))
 _HORIZON = CaselessPattern(
     rf"\b(?:(?:over|for|in)\s(?:the\s)?(?:next|coming)|within(?:\sthe\snext)?|in|over)\s(?P<a>{_NUMWORD})(?:\s(?:to|or|-)\s(?P<b>{_NUMWORD}))?\s(?:more\s)?years\b"
     rf"|\b(?P<c>{_NUMWORD})\s(?:to\s(?P<d>{_NUMWORD})\s)?years\saway\b")
@@ -59,7 +63,7 @@ def _number(token: str | None) -> int | None:
     return int(token) if token.isdigit() else WORDS.get(token.lower())
 
 
-_MAY_HAVE_YEAR = re.compile(r"\d{4}|decade|year|today|currently|present|period")
+_MAY_HAVE_YEAR = re.compile(r"\d{4}|decade|century|year|today|currently|present|period")
 _YEAR_DIGITS = re.compile(YEAR)
 
 
@@ -83,6 +87,8 @@ def _mentions(text: str, published_year: int | None) -> Iterator[YearMention]:
                 yield YearMention(int(m.group("b")), "year", m.start("b"), m.end())
             else:
                 yield YearMention(int(m.group("a")), kind, m.start(), m.end())
+    for m in _MID_CENTURY.finditer(text) if "century" in text else ():
+        yield YearMention(2050, "year", m.start(), m.end())
     year_word = "year" in text
     if published_year:
         decade_end = (published_year // 10 + 1) * 10 if published_year % 10 else published_year
@@ -110,10 +116,16 @@ def infer_reference_year(text: str) -> int | None:
 
 
 def find_horizon(text: str) -> tuple[float | None, float | None]:
-    """(min, max) years of a horizon such as "over the next three to five years"."""
-    m = _HORIZON.search(text) if "years" in lowered(text) else None  # every horizon names "years"
-    if not m:
-        return None, None
-    low = _number(m.group("a") or m.group("c"))
-    high = _number(m.group("b") or m.group("d")) or low
-    return (float(low), float(high)) if low is not None else (None, None)
+    """(min, max) years of a horizon such as "over the next three to five years", "within the
+    next decade" or "over the next 18 months"."""
+    low_text = lowered(text)
+    m = _HORIZON.search(text) if "years" in low_text else None  # every such horizon names "years"
+    if m:
+        low = _number(m.group("a") or m.group("c"))
+        high = _number(m.group("b") or m.group("d")) or low
+        return (float(low), float(high)) if low is not None else (None, None)
+    span = _HORIZON_SPAN.search(text) if "decade" in low_text or "month" in low_text else None
+    if span and span.group("months"):
+        months = _number(span.group("months"))
+        return (months / 12, months / 12) if months else (None, None)
+    return (10.0, 10.0) if span else (None, None)
