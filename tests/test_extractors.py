@@ -132,6 +132,14 @@ def test_a_company_raising_money_now_plans_to(refs):
     assert (row.company, row.status) == ("xAI", "planned")
 
 
+def test_a_sentence_going_on_about_an_event_adds_its_amount(refs):
+    rows = _extract(refs, "MiniMax raised HK$4.8 billion in its Hong Kong IPO. Proceeds could rise to about "
+                          "HK$5.54 billion if an over-allotment option is exercised in full.")
+    assert [(r.company, r.event_type, r.status, r.amount) for r in rows.funding] == [
+        ("MiniMax", "ipo", "completed", 4.8e9), ("MiniMax", "ipo", "planned", 5.54e9)]
+    assert rows.forecasts == []
+
+
 def test_revenue_is_not_funding(refs):
     assert _extract(refs, "Nvidia said revenue rose to $68.1 billion.").funding == []
 

@@ -189,7 +189,9 @@ def find_funding(ctx) -> list[FundingRow]:
         events = [] if _is_heading(sentence.text) else \
             _sentence_events(ctx, sentence, spans, topic, previous, listed)
         if not events and rows and sentence.start - rows[-1].char_end <= 2:  # the sentence right after
-            rows[-1] = _with_later_investors(_with_later_valuation(ctx, rows[-1], sentence, spans), sentence, spans)
+            events = _continued(ctx, sentence, rows[-1])
+            if not events:
+                rows[-1] = _with_later_investors(_with_later_valuation(ctx, rows[-1], sentence, spans), sentence, spans)
         rows.extend(events)
         if spans and (events or not _BACKERS.search(sentence.text)):
             names = [s.company.name for s in spans]
@@ -197,6 +199,22 @@ def find_funding(ctx) -> list[FundingRow]:
         if events and events[-1].companies and events[-1].event_type != "acquisition":
             topic = events[-1].companies[0]  # the raiser, except a takeover's target: the buyer is the subject
     return _with_unpriced(ctx, rows)
+
+
+# A sentence that goes on about the event before it: "Proceeds could rise to HK$5.5 billion if ...".
+_CONTINUES = CaselessPattern(r"(?:the\s|its\s)?(?:proceeds|offering|ipo|listing|round|raise|sale)\b")
+
+
+def _continued(ctx, sentence, row: FundingRow) -> list[FundingRow]:
+    """Another amount for the event of the sentence before, when this sentence opens with it."""
+    text = sentence.text
+    money = list(find_money(text))
+    if not _CONTINUES.match(text) or not row.companies or any(_is_valuation(text, m) for m in money):
+        return []  # a valuation is left to _with_later_valuation
+    raised = [m for m in money if _is_raised(text, m) and not _is_conversion(text, m, money)]
+    if not raised:
+        return []
+    return [_row(ctx, sentence, text, row.event_type, raised[0], money, [], row.companies, row.investors)]
 
 
 _VALUES_IT = CaselessPattern(r"\b(?:values?|valued|valuing)\b")
