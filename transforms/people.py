@@ -21,7 +21,8 @@ ROLE_WORDS = (
     r"partner|principal|fund manager|portfolio manager|staff scientist|scientist|researcher|"
     r"spokesperson|spokesman|spokeswoman|adviser|advisor|professor|dean|governor|engineer|executive|"
     r"(?:senior |research |visiting )?fellow|lecturer|consultant|official|banker|trader|lawyer|"
-    r"finance chief|(?:Energy |Commerce |Treasury )?Secretary|minister|President"
+    r"finance chief|(?:Energy |Commerce |Treasury |Defense |State |Labor |Interior |Agriculture |Transportation )?"
+    r"Secretary|minister|President"
 )
 ROLE = rf"(?:(?:former|then|current|acting|deputy|senior|vice)\s)?(?:{ROLE_WORDS})(?:,?\s(?:and|&)\s(?:{ROLE_WORDS}))?"
 _ORG = r"[A-Z][\w&.'-]*(?:\s(?:&\s)?[A-Z][\w&.'-]*){0,5}"
@@ -55,6 +56,7 @@ _NOT_FIRST = re.compile(
 # Roles that belong to an employer named nearby, unlike "President" or "Secretary".
 _EMPLOYED = CaselessPattern(r"founder|chief|CEO|CFO|CTO|COO|chair|president|director|manager|head|partner|"
                        r"executive|spokes")
+_DEPARTMENT = re.compile(r"^(Energy|Commerce|Treasury|Defense|State|Labor|Interior|Agriculture|Transportation) Secretary$")
 _GOVERNMENT = CaselessPattern(r"^(?:President|Secretary|minister|\w+ Secretary)$")
 _OWNED_BY = re.compile(r"(?:owned|backed|led|funded|run) by\s(?:the\s)?$|(?:with|from|at)\s$")
 _WHO_IS = re.compile(rf"(?P<name>{_NAME_WORD}),\swho\sis\s(?:also\s)?(?:the\s)?(?P<role>{ROLE})")
@@ -182,6 +184,9 @@ def find_people(sentence: str, offset: int, companies: list[CompanySpan], fallba
         role = c.role
         if org is None and role and _EMPLOYED.search(role) and not _GOVERNMENT.match(role):
             org = _employer(sentence, c.start, local, fallback)
+        department = _DEPARTMENT.match(role or "")
+        if department and (org is None or org in PLACES):  # "Energy Secretary X": the Energy Department's
+            org = f"{department.group(1)} Department"
         if role and re.search(r"\bformer\s(?:\S+\s){0,3}$", sentence[max(0, c.start - 40):c.start]):
             role = f"former {role}"
         found[c.name] = PersonMention(c.name, role, org, offset + c.name_span[0], offset + c.name_span[1])
