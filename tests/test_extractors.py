@@ -57,6 +57,7 @@ def test_people_with_titles_and_organisations(refs):
      ("Yang Zhilin", "founder", "Moonshot AI")),
     ("Zhang Yaqin, dean of Tsinghua University's Institute for AI Industry Research, said so.",
      ("Zhang Yaqin", "dean", "Tsinghua University")),
+    ("Pentagon AI adviser Jane Roe said the contracts would be reviewed.", ("Jane Roe", "adviser", "Pentagon")),
     ("US Commerce Secretary Howard Lutnick said the rules would be tightened.",
      ("Howard Lutnick", "Commerce Secretary", "Commerce Department")),
     ("Pan Gongsheng, governor of the People's Bank of China, said credit would be eased.",

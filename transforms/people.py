@@ -100,6 +100,7 @@ def _written_org(fragment: str) -> str | None:
     if not match:
         return None
     org = re.split(r"(?:'s|’s)\b", match.group(0))[0].strip()
+    org = re.sub(r"\sAI$", "", org)  # the role's own word: "White House AI adviser"
     if not org or _NOT_FIRST.match(org) or re.match(rf"(?i:{ROLE_WORDS})$", org):
         return None
     return org
