@@ -17,8 +17,10 @@ _ACCORDING = re.compile(
     rf"estimates?|forecasts?|data|figures|research|projections?)\s(?:by|from|of)\s(?:the\s)?)?(?P<org>{_NAME})")
 _VERB = re.compile(keywords_first(rf"\b(?:{_VERBS})\b"))
 # What stands right before such a verb when an organisation says something (read up to the verb).
+# Its words take no apostrophe and give nothing back, so that a run of capitals is read once.
+_RUN = r"[A-Z][\w&.-]*+(?:\s(?:(?:of|for|on|and|&)\s)?[A-Z][\w&.-]*+)*+"
 _SAID_BY = re.compile(
-    rf"(?P<org>{_NAME})(?:['’]s?\s(?:[\w-]+\s){{0,2}}?(?:report|study|analysis|data|research|forecast|outlook))?"
+    rf"(?P<org>{_RUN})(?:['’]s?\s(?:[\w-]+\s){{0,2}}?(?:report|study|analysis|data|research|forecast|outlook))?"
     rf"(?:\s(?:analysts?|economists?|researchers?|strategists?))?\s(?:has\s|have\s|had\s)?$")
 # Words that make a name an organisation rather than a person.
 _ORGANISATION = re.compile(

@@ -209,8 +209,9 @@ class _Sources:
 def _places(text: str, spans: list[tuple[int, int]]) -> list:
     """Places named in a sentence, outside company names ("State Grid Corporation of China") and
     comparisons ("equivalent to Japan's consumption")."""
+    compares = "than" in text or "equ" in text or "compar" in text or "similar" in text  # what _COMPARED needs
     return [p for p in find_places(text) if not any(s <= p[0] < e for s, e in spans)
-            and not _COMPARED.search(text, max(0, p[0] - 30), p[0])]
+            and not (compares and _COMPARED.search(text, max(0, p[0] - 30), p[0]))]
 
 
 _COMPARED = re.compile(r"\b(?:equivalent|equal|comparable|similar)\sto\s(?:that\sof\s|the\s)?$|\bthan\s(?:that\sof\s|the\s)?$")

@@ -47,7 +47,7 @@ _FOUNDED_BY = [
                rf"(?:in\s[\w ]{{0,20}}?\s)?by\s{_FOUNDER_NAME}"),
     re.compile(rf"\b(?P<role>(?:[Cc]o-)?[Ff]ound)ed\s(?:in\s[\w ]{{0,20}}?\s)?by\s{_FOUNDER_NAME},\s(?P<org>{_ORG})"),
 ]
-_OF_COMPANY = re.compile(rf"(?P<name>{PERSON})\sof\s(?P<org>{_ORG})")  # a company only, checked by its span
+_PERSON_OF = re.compile(rf"(?P<name>{PERSON})\sof\s$")
 _OWNER = re.compile(rf"(?P<name>{PERSON})(?:'s|’s)\s(?P<org>[A-Za-z][\w.-]+)")
 _NOT_FIRST = re.compile(
     r"^(?:In|On|At|The|For|By|As|And|But|When|After|Before|Since|While|With|From|Last|This|That|"
@@ -173,7 +173,7 @@ def find_people(sentence: str, offset: int, companies: list[CompanySpan], fallba
     fallback is the topic company; known maps single names already seen to full names."""
     lower = lowered(sentence)  # shared with the other patterns that read this sentence
     has_role = bool(_MAY_NAME_PERSON.search(lower))
-    if not has_role and "'s" not in sentence and "’s" not in sentence and " of " not in sentence:
+    if not has_role and "'s" not in sentence and "’s" not in sentence and not (companies and " of " in sentence):
         return []  # most sentences name nobody; skip the costly patterns
     local = [CompanySpan(c.start - offset, c.end - offset, c.surface, c.company) for c in companies
              if offset <= c.start < offset + len(sentence)]
@@ -196,11 +196,12 @@ def find_people(sentence: str, offset: int, companies: list[CompanySpan], fallba
         if full and full not in found:
             found[full] = PersonMention(full, m.group("role"), _employer(sentence, m.start(), local, fallback),
                                         offset + m.start("name"), offset + m.end("name"))
-    for m in _OF_COMPANY.finditer(sentence) if " of " in sentence else ():  # "Lisa Su of AMD"
-        name = m.group("name")
-        company = _org_in(m.group("org"), m.start("org"), local, written=False)
-        if name not in found and company and _valid_name(name, local, m.start("name")):
-            found[name] = PersonMention(name, None, company, offset + m.start(), offset + m.end("name"))
+    for span in local:  # "Lisa Su of AMD": read back from each company named after "of"
+        m = _PERSON_OF.search(sentence, max(0, span.start - 60), span.start) \
+            if sentence.endswith(" of ", 0, span.start) else None
+        if m and m.group("name") not in found and _valid_name(m.group("name"), local, m.start("name")):
+            found[m.group("name")] = PersonMention(m.group("name"), None, span.company.name, offset + m.start(),
+                                                   offset + m.end("name"))
     for m in _OWNER.finditer(sentence) if "'s" in sentence or "’s" in sentence else ():
         name = m.group("name")
         owned = _org_in(m.group("org"), m.start("org"), local, written=False)
