@@ -42,7 +42,6 @@ _BARE_BEFORE_RANGE = CaselessPattern(
 # patterns are tried only there.
 _NUMBER_START = re.compile(r"(?<![\d.,])\d")
 _PREFIX_REACH = max(map(len, PREFIXES)) + 1
-_SUFFIX_WORD = CaselessPattern(rf"\b(?:{_SUFFIX})\b")  # a cheap test: ranges need a currency word
 # What a text ends with when a qualifier (and perhaps "of") stands last in it.
 _QUALIFIER_ENDINGS = (*(word.replace("\\", "") for _, words in QUALIFIERS for word in words.split("|")), "of")
 _QUALIFIER = CaselessPattern(
@@ -89,8 +88,7 @@ def find_money(text: str) -> tuple[Money, ...]:
         scale = scale_factor(match.group("scale") or match.group("range_scale") or match.group("scale2"))
         found.append(Money(number * scale, _currency(text, match), qualifier_before(text, match.start()),
                            match.start(), match.end()))
-    ranges = finditer_anchored(_BARE_BEFORE_RANGE.regex, _NUMBER_START, low, 0) if _SUFFIX_WORD.search(text) else ()
-    for match in ranges:
+    for match in finditer_anchored(_BARE_BEFORE_RANGE.regex, _NUMBER_START, low, 0):
         if any(m.start <= match.start() < m.end for m in found):
             continue
         found.append(Money(parse_number(match.group("num")) * scale_factor(match.group("scale")),
