@@ -1,5 +1,8 @@
 """Table extractors on short sentences of our own."""
+import re
+
 import pytest
+from hypothesis import given, strategies as st
 
 from transforms.extract import ArticleText, extract_article
 
@@ -242,3 +245,12 @@ def test_every_row_is_grounded_in_the_seed(refs, seed_text, table):
     assert rows
     for row in rows:
         assert seed_text[row.char_start:row.char_end] == row.evidence
+
+
+@given(st.lists(st.sampled_from(["Lian", "Jye", "Su", "McFarland", "O'Neil", "said", " ", ", ", "-", "AI", "x"]),
+                max_size=10).map("".join))
+def test_every_name_starts_where_a_pair_of_capitalised_words_does(text):
+    # find_people skips its name patterns after the last such pair: no name may start later.
+    from transforms.people import _NAME_PAIR, PERSON
+    pairs, person = {m.start() for m in _NAME_PAIR.finditer(text)}, re.compile(PERSON)
+    assert all(i in pairs for i in range(len(text)) if person.match(text, i))

@@ -47,6 +47,7 @@ _FOUNDED_BY = [
                rf"(?:in\s[\w ]{{0,20}}?\s)?by\s{_FOUNDER_NAME}"),
     re.compile(rf"\b(?P<role>(?:[Cc]o-)?[Ff]ound)ed\s(?:in\s[\w ]{{0,20}}?\s)?by\s{_FOUNDER_NAME},\s(?P<org>{_ORG})"),
 ]
+_NAME_PAIR = re.compile(r"[A-Z](?=\S*\s[A-Z])")  # where a name of two capitalised words may start
 _PERSON_OF = re.compile(rf"(?P<name>{PERSON})\sof\s$")
 _OWNER = re.compile(rf"(?P<name>{PERSON})(?:'s|’s)\s(?P<org>[A-Za-z][\w.-]+)")
 _NOT_FIRST = re.compile(
@@ -137,8 +138,9 @@ def _group(m: re.Match, name: str, written: bool = True) -> tuple[tuple[str, int
     return ((m.group(name), m.start(name), written),) if m.group(name) else ()
 
 
-def _candidates(sentence: str, lower: str) -> Iterator[_Candidate]:
-    """Every (name, role, organisation) reading the patterns give, strongest first."""
+def _candidates(sentence: str, lower: str, last_name: int) -> Iterator[_Candidate]:
+    """Every (name, role, organisation) reading the patterns give, strongest first; no name
+    starts after last_name."""
     for pattern in _FOUNDED_BY if "founded" in lower else ():
         for m in pattern.finditer(sentence):
             yield _Candidate(m["name"], m.start(), m.span("name"), m["role"].lower() + "er", _group(m, "org"))
@@ -148,6 +150,8 @@ def _candidates(sentence: str, lower: str) -> Iterator[_Candidate]:
         yield _Candidate(m["name"], m.start(), m.span("name"), m["role"],
                          _group(m, "org1") + _group(m, "org2") + _group(m, "role", written=False))
     for role in finditer_near(_ROLE_LOWER, _ROLE_KEY, lower, _ROLE_REACH):  # "Constellation chief executive X"
+        if role.start() > last_name:
+            break  # no name can follow it
         name = _NAME_AFTER_ROLE.match(sentence, role.end())
         if not name:
             continue
@@ -178,7 +182,9 @@ def find_people(sentence: str, offset: int, companies: list[CompanySpan], fallba
     local = [CompanySpan(c.start - offset, c.end - offset, c.surface, c.company) for c in companies
              if offset <= c.start < offset + len(sentence)]
     found: dict[str, PersonMention] = {}
-    for c in (_candidates(sentence, lower) if has_role else ()):
+    # Every pattern of _candidates needs a name of two capitalised words: none can start after the last pair.
+    last_name = max((m.start() for m in _NAME_PAIR.finditer(sentence)), default=-1) if has_role else -1
+    for c in (_candidates(sentence, lower, last_name) if last_name >= 0 else ()):
         if c.name in found or not _valid_name(c.name, local, c.name_span[0]):
             continue
         org = next((o for o in (_org_in(text, at, local, written) for text, at, written in c.orgs) if o), None)
