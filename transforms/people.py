@@ -175,6 +175,10 @@ def find_people(sentence: str, offset: int, companies: list[CompanySpan], fallba
     """People named in a sentence (offset is its start in the article).
 
     fallback is the topic company; known maps single names already seen to full names."""
+    # Every pattern but "X, who is" needs a name of two capitalised words: none starts after the last pair.
+    last_name = max((m.start() for m in _NAME_PAIR.finditer(sentence)), default=-1)
+    if last_name < 0 and "who" not in sentence:
+        return []
     lower = lowered(sentence)  # shared with the other patterns that read this sentence
     has_role = bool(_MAY_NAME_PERSON.search(lower))
     if not has_role and "'s" not in sentence and "’s" not in sentence and not (companies and " of " in sentence):
@@ -182,9 +186,7 @@ def find_people(sentence: str, offset: int, companies: list[CompanySpan], fallba
     local = [CompanySpan(c.start - offset, c.end - offset, c.surface, c.company) for c in companies
              if offset <= c.start < offset + len(sentence)]
     found: dict[str, PersonMention] = {}
-    # Every pattern of _candidates needs a name of two capitalised words: none can start after the last pair.
-    last_name = max((m.start() for m in _NAME_PAIR.finditer(sentence)), default=-1) if has_role else -1
-    for c in (_candidates(sentence, lower, last_name) if last_name >= 0 else ()):
+    for c in (_candidates(sentence, lower, last_name) if has_role and last_name >= 0 else ()):
         if c.name in found or not _valid_name(c.name, local, c.name_span[0]):
             continue
         org = next((o for o in (_org_in(text, at, local, written) for text, at, written in c.orgs) if o), None)
