@@ -82,3 +82,4 @@ def test_keywords_first_rewrites_each_alternative(branches, text):
 def test_keywords_first_leaves_other_patterns_alone():
     for pattern in (r"\b(?:s?ome|x)\b", r"(?:ab|c)\b", r"\b(?:[ab]c|d)", r"\bs?ome|x", r"(?<!a)\bb|\b\d"):
         assert keywords_first(pattern) == pattern
+

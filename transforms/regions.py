@@ -63,6 +63,12 @@ for _code, _forms in _GROUPS.items():
         PLACES[_form] = _code
 
 _PLACE_RE = re.compile(alternation(PLACES, not_after=r"[\w.]") + r"(?![\w$])")
+# The same in two parts, which never overlap: names that open with a capital, which the engine
+# skips to quickly, and the few lower-case forms, looked for only where their words stand.
+_LOWER_FORMS = [form for form in PLACES if not form[0].isupper()]
+_CAPITALISED_RE = re.compile(alternation([f for f in PLACES if f[0].isupper()], not_after=r"[\w.]") + r"(?![\w$])")
+_LOWER_RE = re.compile(alternation(_LOWER_FORMS, not_after=r"[\w.]") + r"(?![\w$])")
+_LOWER_WORDS = ("mainland", "global", "world")  # every lower-case form holds one
 # "the world's largest utility" ranks a company; it does not make a figure global.
 _SUPERLATIVE = re.compile(r"\bworld(?:'s|’s)\s(?:\w+est|most|top|leading|No\.?\s?\d|first|second|third)\b")
 
@@ -70,9 +76,17 @@ _SUPERLATIVE = re.compile(r"\bworld(?:'s|’s)\s(?:\w+est|most|top|leading|No\.?
 @lru_cache(maxsize=256)  # a sentence's places are asked for by several extractors
 def find_places(text: str) -> tuple[tuple[int, int, str], ...]:
     """(start, end, code) for every place named in text."""
-    found = [(m.start(), m.end(), PLACES[m.group(0)]) for m in _PLACE_RE.finditer(text)]
+    found = _place_forms(text)
     ranked = [(m.start(), m.end()) for m in _SUPERLATIVE.finditer(text)] if found and "world" in text else []
-    return tuple(p for p in found if not any(s <= p[0] < e for s, e in ranked)) if ranked else tuple(found)
+    return tuple(p for p in found if not any(s < p[1] and p[0] < e for s, e in ranked)) if ranked else tuple(found)
+
+
+def _place_forms(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, code) of every place form in text, as _PLACE_RE finds them, in two scans."""
+    matches = list(_CAPITALISED_RE.finditer(text))
+    if any(word in text for word in _LOWER_WORDS):
+        matches = sorted(matches + list(_LOWER_RE.finditer(text)), key=lambda m: m.start())
+    return [(m.start(), m.end(), PLACES[m.group(0)]) for m in matches]
 
 
 _LEADING = re.compile(r"(?:(?:In|Across|For)\s)?(?:the\s)?(" + _PLACE_RE.pattern + r")")
