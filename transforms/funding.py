@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 
 from transforms.companies import CompanySpan
 from transforms.money import Money, find_money, stated_usd, to_usd
-from transforms.patterns import CaselessPattern, keywords_first
+from transforms.patterns import CaselessPattern, keywords_first, lowered
 from transforms.rows import FundingRow
 
 # Event types by the words that signal them, in order of precedence.
@@ -256,10 +256,17 @@ def _is_heading(text: str) -> bool:
     return not text.rstrip().endswith((".", "!", "?", '"', "”", "’", "'"))
 
 
+_LISTING_WORDS = ("ipo", "listing", "listed", "debut", "share sale", "public", "float")  # every listing cue holds one
+
+
 def _listed(ctx) -> set[str]:
     """Companies the article says list, debut or IPO."""
+    low = lowered(ctx.article.text)
+    if not any(word in low for word in _LISTING_WORDS):
+        return set()  # the listing cues cannot match: skip scanning the whole article
     cues = [m.start() for m in _EVENT_RES[1][1].finditer(ctx.article.text)]
     return {s.company.name for sentence in ctx.sentences_holding(cues) for s in ctx.in_sentence(sentence)}
+
 
 
 def _sentence_events(ctx, sentence, spans, topic, previous, listed) -> list[FundingRow]:
@@ -334,23 +341,26 @@ def _row(ctx, sentence, clause, event_type, amount, money, values, raisers, inve
 
 
 _UNPRICED = [
-    # Each word checks the boundary before it after its first letter: a pattern that opens with
-    # letters lets the engine skip quickly through a whole article.
-    ("ipo", re.compile(r"(?:d(?<!\wd)ebut\w*|I(?<!\wI)PO|l(?<!\wl)ist(?:ed|ing)|w(?<!\ww)ent public)\b")),
-    ("acquisition", re.compile(r"agreed(?<!\wagreed) to (?:take over|acquire|buy)\s")),
+    # (kind, pattern, words one of which every match holds). Each word checks the boundary before
+    # it after its first letter: a pattern that opens with letters lets the engine skip quickly.
+    ("ipo", re.compile(r"(?:d(?<!\wd)ebut\w*|I(?<!\wI)PO|l(?<!\wl)ist(?:ed|ing)|w(?<!\ww)ent public)\b"),
+     ("debut", "IPO", "listed", "listing", "went public")),
+    ("acquisition", re.compile(r"agreed(?<!\wagreed) to (?:take over|acquire|buy)\s"), ("agreed to",)),
 ]
 
 
 def _with_unpriced(ctx, rows: list[FundingRow]) -> list[FundingRow]:
     """Events named without a figure ("MiniMax's market debut") for companies with no priced one."""
     priced = {(r.event_type, c) for r in rows for c in r.companies}
-    cues = [m.start() for _, pattern in _UNPRICED for m in pattern.finditer(ctx.article.text)]
+    text = ctx.article.text
+    cues = [m.start() for _, pattern, words in _UNPRICED if any(word in text for word in words)
+            for m in pattern.finditer(text)]
     for sentence in ctx.sentences_holding(cues):
         for start, end in _clauses(sentence.text):
             clause = sentence.text[start:end]
             if any(_is_raised(clause, m) for m in find_money(clause)) or _REPORTED.search(clause):
                 continue
-            for kind, pattern in _UNPRICED:
+            for kind, pattern, _ in _UNPRICED:
                 row = _unpriced(ctx, sentence, start, clause, kind, pattern, priced)
                 if row:
                     priced.add((kind, row.companies[0]))
