@@ -47,8 +47,8 @@ def attributed_org(text: str, companies: list[CompanySpan], offset: int, article
 def _organisation(name: str, start: int, companies: list[CompanySpan], article: str) -> str | None:
     """The canonical name of a company, an organisation's name as written, an acronym spelled
     out where the article does so; None for what may be a person."""
-    if name.startswith("The "):
-        name, start = name[4:], start + 4
+    bare = _without_the(name)
+    name, start = bare, start + len(name) - len(bare)
     for span in companies:
         if span.start <= start < span.end or start <= span.start < start + len(name):
             return span.company.name

@@ -268,7 +268,6 @@ def _listed(ctx) -> set[str]:
     return {s.company.name for sentence in ctx.sentences_holding(cues) for s in ctx.in_sentence(sentence)}
 
 
-
 def _sentence_events(ctx, sentence, spans, topic, previous, listed) -> list[FundingRow]:
     rows: list[FundingRow] = []
     if not _DIGIT.search(sentence.text):

@@ -145,12 +145,14 @@ def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
 
 def _join_ranges(text: str, found: list[Quantity]) -> list[Quantity]:
     """ "ranges from 700 TWh, if ..., to 1,700 TWh" is one figure with a range."""
+    if "range" not in lowered(text):
+        return found
     out: list[Quantity] = []
     skip = set()
     for i, q in enumerate(found):
         if i in skip:
             continue
-        if "range" in lowered(text) and _RANGE_FROM.search(text[max(0, q.start - 15):q.start]):
+        if _RANGE_FROM.search(text[max(0, q.start - 15):q.start]):
             later = next((j for j in range(i + 1, len(found)) if found[j].unit == q.unit), None)
             if later is not None and re.search(r"\bto\s$", text[max(0, found[later].start - 4):found[later].start]):
                 skip.add(later)
