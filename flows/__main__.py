@@ -82,14 +82,14 @@ def _print(frame) -> None:
 
 
 def _require(data_dir: str, table: str) -> None:
-    import storage
+    from ai_race_tables import storage
 
     if storage.open_table(data_dir, table) is None:
         raise LookupError(f"no table {table!r} under {data_dir}/processed")
 
 
 def _show(args) -> int:
-    import storage
+    from ai_race_tables import storage
 
     _require(args.data_dir, args.table)
     frame = storage.load_table(args.table, args.data_dir, version=args.version, run_id=args.run_id)
@@ -98,7 +98,7 @@ def _show(args) -> int:
 
 
 def _history(args) -> int:
-    import storage
+    from ai_race_tables import storage
 
     if args.table:
         _require(args.data_dir, args.table)
@@ -112,7 +112,7 @@ def _history(args) -> int:
 
 
 def _compact(args) -> int:
-    import storage
+    from ai_race_tables import storage
     from transforms.rows import TABLES
 
     for table in (*TABLES, "_runs", "_extractions", "_rejected"):

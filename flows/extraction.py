@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-import storage
+from ai_race_tables import storage
 from flows import raw_zone
 from flows.reference import load_reference
 from transforms.extract import ArticleText, ReferenceData, extract_article

@@ -17,7 +17,7 @@ from prefect import flow, get_run_logger, task, unmapped
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
-import storage
+from ai_race_tables import storage
 from flows import publishing, raw_zone, web
 from flows.bookkeeping import RejectedRow
 from flows.extraction import STAGED, extract_batch, staged, warm_up

@@ -9,7 +9,7 @@ import pyarrow as pa
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-import storage
+from ai_race_tables import storage
 from flows import raw_zone
 from flows.bookkeeping import INTERNAL, ExtractionRow, RejectedRow, RunRow
 from transforms.companies_table import aggregate_companies

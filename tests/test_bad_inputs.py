@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-import storage
+from ai_race_tables import storage
 from flows.sources import InputError, decode, discover, read_file
 from transforms.extract import ArticleText, extract_article
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-import storage
+from ai_race_tables import storage
 from transforms.rows import TABLES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CHILD = """
 import json, os, signal, sys
 sys.path.insert(0, {root!r})
-import storage
+from ai_race_tables import storage
 from flows import extraction, pipeline as flow, raw_zone
 
 mode, data_dir, *sources = sys.argv[1:]

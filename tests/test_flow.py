@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-import storage
+from ai_race_tables import storage
 from transforms.rows import TABLES
 
 GOLDEN = Path(__file__).parent / "golden" / "seed_rows.json"

@@ -5,7 +5,7 @@ import logging
 
 import pytest
 
-import storage
+from ai_race_tables import storage
 from transforms.rows import TABLES
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-import storage
+from ai_race_tables import storage
 from flows.validation import SUITES, validate_tables
 from transforms.rows import TABLES, FundingRow
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-import storage
+from ai_race_tables import storage
 from flows.bookkeeping import RunRow
 from test_flow import snapshot
 from transforms.rows import TABLES

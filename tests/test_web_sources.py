@@ -7,7 +7,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-import storage
+from ai_race_tables import storage
 from transforms.rows import TABLES
 
 ARTICLE = """<html><head><title>{title}</title></head><body><nav>Home | Markets | Login</nav>
