@@ -3,12 +3,15 @@
 BENCH_N articles (default 2000) are generated from a fixed seed out of sentence templates, then
 the flow runs over them on every core, and the same transforms run in a plain Python loop.
 Extraction alone is also timed on one core (the best of three repeats), on the corpus and on
-BENCH_SOURCE (a folder of real articles) when given.
+BENCH_SOURCE (a folder of real articles) when given, also as `extract_vs_tokenize`: its time over
+one regex tokenization pass of the same texts, a figure that does not depend on the machine.
+BENCH_N=0 with BENCH_SOURCE times extraction alone, to compare two commits in one session.
 """
 from __future__ import annotations
 
 import os
 import random
+import re
 import resource
 import shutil
 import tempfile
@@ -101,15 +104,27 @@ def _plain_loop(folder: Path) -> float:
     return time.perf_counter() - start
 
 
-def _extraction_rate(folder: str, copies: int = 1, repeats: int = 3) -> tuple[float, float]:
-    """(MB of text per second, ms per 5,000 characters) of extraction alone on one core, over a
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+
+
+def _tokenize_seconds(texts: list[str]) -> float:
+    """One regex tokenization pass over the texts: the yardstick extraction is compared with."""
+    start = time.perf_counter()
+    for text in texts:
+        _TOKEN.findall(text)
+    return time.perf_counter() - start
+
+
+def _extraction_rate(folder: str, copies: int = 1, repeats: int = 3) -> tuple[float, float, float]:
+    """(MB of text per second, ms per 5,000 characters, extraction time over one tokenization
+    pass of the same texts) of extraction alone on one core, over a
     folder's articles read beforehand: the best of a few repeats, as CPU speed is measured apart
     from whatever else the machine runs. Every copy in every repeat is respaced differently
     ("the  ", ",  "), so that no sentence repeats and the extractors' per-sentence caches help no
     more than on fresh news; speed is counted in the articles' own characters, not the added spaces."""
     refs = load_reference()
     articles = [a for path, name in discover(folder) for a in read_file(path, name) if not isinstance(a, Exception)]
-    seconds_per_char = []
+    seconds_per_char, ratios = [], []
     for repeat in range(repeats):
         variants = range(repeat * copies, (repeat + 1) * copies)
         texts = [(a, a.text.replace("the ", "the" + " " * (1 + k % 4)).replace(", ", "," + " " * (1 + k // 4)))
@@ -118,9 +133,12 @@ def _extraction_rate(folder: str, copies: int = 1, repeats: int = 3) -> tuple[fl
         for article, text in texts:
             extract_article(ArticleText(article.article_id, text, article.published_at), refs, run_id="bench",
                             extractor_version="bench")
-        seconds_per_char.append((time.perf_counter() - start) / sum(len(article.text) for article, _ in texts))
+        seconds = time.perf_counter() - start
+        seconds_per_char.append(seconds / sum(len(article.text) for article, _ in texts))
+        tokenize = min(_tokenize_seconds([text for _, text in texts]) for _ in range(3))
+        ratios.append(seconds / tokenize)
     best = min(seconds_per_char)
-    return 1 / best / 1e6, best * 5000 * 1000
+    return 1 / best / 1e6, best * 5000 * 1000, min(ratios)
 
 
 def _peak_mb() -> tuple[float, float]:
@@ -130,9 +148,18 @@ def _peak_mb() -> tuple[float, float]:
     return own / 1024, children / 1024
 
 
+def extraction_only(source: str) -> None:
+    """BENCH_N=0: extraction alone on BENCH_SOURCE, to compare two commits side by side."""
+    rate, ms, ratio = _extraction_rate(source, copies=4)
+    print(f"extraction alone, one core, best of 3, {source}: {rate:.2f} MB/s ({ms:.1f} ms per 5,000 characters)")
+    print(f"extract_vs_tokenize={ratio:.1f}")
+
+
 def main() -> None:
     """Generate, run, measure, print."""
     n = int(os.environ.get("BENCH_N", "2000"))
+    if n == 0 and os.environ.get("BENCH_SOURCE"):
+        return extraction_only(os.environ["BENCH_SOURCE"])
     workers = int(os.environ.get("BENCH_WORKERS", cpu_count()))
     # Under the project's data/ (never committed), where a user's runs write too.
     work = Path(tempfile.mkdtemp(prefix="bench-", dir=DATA))
@@ -161,13 +188,15 @@ def main() -> None:
     print(f"flow seconds: {flow_seconds:.1f}; per stage: "
           + ", ".join(f"{k} {v:.1f}s ({v / flow_seconds:.0%})" for k, v in summary.seconds.items()))
     print(f"plain loop seconds (one process): {plain:.1f}")
-    for name, (rate, ms) in rates.items():
-        print(f"extraction alone, one core, best of 3, {name}: {rate:.2f} MB/s ({ms:.1f} ms per 5,000 characters)")
+    for name, (rate, ms, ratio) in rates.items():
+        print(f"extraction alone, one core, best of 3, {name}: {rate:.2f} MB/s ({ms:.1f} ms per 5,000 characters)"
+              f", extract_vs_tokenize={ratio:.1f}")
     print(f"rows: {summary.rows}")
     main_mb, child_mb = _peak_mb()
     print(f"peak memory MB: main process {main_mb:.0f} + largest child process {child_mb:.0f}")
     print(f"articles_per_s={n / flow_seconds:.0f} mb_per_s={mb / flow_seconds:.2f} "
-          f"peak_mb={main_mb + child_mb:.0f} overhead_ratio={flow_seconds / plain:.2f}")
+          f"peak_mb={main_mb + child_mb:.0f} overhead_ratio={flow_seconds / plain:.2f} "
+          f"extract_vs_tokenize={list(rates.values())[-1][2]:.1f}")
 
 
 if __name__ == "__main__":
