@@ -203,9 +203,13 @@ def _short_forms(company: Company) -> set[str]:
 
 def _resolve_overlaps(spans: list[CompanySpan]) -> list[CompanySpan]:
     """Longest first, then earliest; drop any span overlapping a kept one."""
+    # Characters taken by kept spans, marked once: testing a span costs its own length, not the
+    # number kept before it.
+    taken = bytearray(max((s.end for s in spans), default=0))
     kept: list[CompanySpan] = []
     for span in sorted(spans, key=lambda s: (-(s.end - s.start), s.start)):
-        if all(span.end <= k.start or span.start >= k.end for k in kept):
+        if taken.find(1, span.start, span.end) < 0:
+            taken[span.start:span.end] = b"\x01" * (span.end - span.start)
             kept.append(span)
     return sorted(kept, key=lambda s: s.start)
 

@@ -47,7 +47,10 @@ _FOUNDED_BY = [
                rf"(?:in\s[\w ]{{0,20}}?\s)?by\s{_FOUNDER_NAME}"),
     re.compile(rf"\b(?P<role>(?:[Cc]o-)?[Ff]ound)ed\s(?:in\s[\w ]{{0,20}}?\s)?by\s{_FOUNDER_NAME},\s(?P<org>{_ORG})"),
 ]
-_NAME_PAIR = re.compile(r"[A-Z](?=\S*\s[A-Z])")  # where a name of two capitalised words may start
+# A word followed by a capitalised one: a name of two capitalised words may start at its last capital.
+# Anchored at the word's start and possessive, so that a long word is read once, not once per letter.
+_BEFORE_CAPITAL = re.compile(r"(?<!\S)\S++(?=\s[A-Z])")
+_LAST_CAPITAL = re.compile(r"[A-Z](?=[^A-Z]*+$)")
 _PERSON_OF = re.compile(rf"(?P<name>{PERSON})\sof\s$")
 _OWNER = re.compile(rf"(?P<name>{PERSON})(?:'s|’s)\s(?P<org>[A-Za-z][\w.-]+)")
 _NOT_FIRST = re.compile(
@@ -170,13 +173,22 @@ def _candidates(sentence: str, lower: str, last_name: int) -> Iterator[_Candidat
         yield _Candidate(m["name"], m.start(), m.span("name"), m["role"] + "er", _group(m, "org"))
 
 
+def _last_name_start(sentence: str) -> int:
+    """The last capital followed, after the rest of its word and one space, by a capital; -1 if none."""
+    for word in reversed(list(_BEFORE_CAPITAL.finditer(sentence))):
+        capital = _LAST_CAPITAL.search(word.group(0))
+        if capital:
+            return word.start() + capital.start()
+    return -1
+
+
 def find_people(sentence: str, offset: int, companies: list[CompanySpan], fallback: str | None = None,
                 known: dict[str, str] | None = None) -> list[PersonMention]:
     """People named in a sentence (offset is its start in the article).
 
     fallback is the topic company; known maps single names already seen to full names."""
     # Every pattern but "X, who is" needs a name of two capitalised words: none starts after the last pair.
-    last_name = max((m.start() for m in _NAME_PAIR.finditer(sentence)), default=-1)
+    last_name = _last_name_start(sentence)
     if last_name < 0 and "who" not in sentence:
         return []
     lower = lowered(sentence)  # shared with the other patterns that read this sentence
