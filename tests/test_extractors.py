@@ -251,6 +251,25 @@ def test_every_row_is_grounded_in_the_seed(refs, seed_text, table):
                 max_size=10).map("".join))
 def test_every_name_starts_where_a_pair_of_capitalised_words_does(text):
     # find_people skips its name patterns after the last such pair: no name may start later.
-    from transforms.people import _NAME_PAIR, PERSON
-    pairs, person = {m.start() for m in _NAME_PAIR.finditer(text)}, re.compile(PERSON)
-    assert all(i in pairs for i in range(len(text)) if person.match(text, i))
+    from transforms.people import PERSON, _last_name_start
+    last, person = _last_name_start(text), re.compile(PERSON)
+    assert all(i <= last for i in range(len(text)) if person.match(text, i))
+
+
+@given(st.lists(st.sampled_from(["A", "b", "Cd", " ", "  ", "\t", "\n", "\u00a0", ".", "'"]), max_size=12).map("".join))
+def test_the_last_name_start_is_the_last_capital_before_a_space_and_a_capital(text):
+    # The definition, as a lookahead from every capital (quadratic on a long word); the function reads words once.
+    from transforms.people import _last_name_start
+    pairs = [m.start() for m in re.finditer(r"[A-Z](?=\S*\s[A-Z])", text)]
+    assert _last_name_start(text) == max(pairs, default=-1)
+
+
+@given(st.lists(st.tuples(st.integers(0, 30), st.integers(1, 8), st.sampled_from("ab")), max_size=12))
+def test_overlapping_company_mentions_keep_the_longest_then_the_earliest(triples):
+    from transforms.companies import CompanySpan, _resolve_overlaps
+    spans = [CompanySpan(start, start + length, "x" * length, company) for start, length, company in triples]
+    kept = []  # the rule as written, comparing each span with every kept one
+    for span in sorted(spans, key=lambda s: (-(s.end - s.start), s.start)):
+        if all(span.end <= k.start or span.start >= k.end for k in kept):
+            kept.append(span)
+    assert _resolve_overlaps(spans) == sorted(kept, key=lambda s: s.start)
