@@ -12,7 +12,7 @@ from transforms.attribution import attributed_org
 from transforms.dates import FUTURE_CUES, YearMention, find_horizon, find_years
 from transforms.patterns import CaselessPattern
 from transforms.quantities import Quantity, find_quantities
-from transforms.regions import find_places, leading_place
+from transforms.regions import article_region, find_places, leading_place
 from transforms.text import Sentence
 
 _CLAUSE_BREAK = re.compile(r";|,\s(?:while|whereas|but|and)\s|\s—\s|,\swith\s")
@@ -47,6 +47,7 @@ class _Context:
     year: int | None = None  # of the last figure reported as past
     future_year: int | None = None  # of the last projected figure
     speaker: str | None = None
+    article_region: str | None = None  # the country the article is about, when one dominates
 
 
 def _clause_of(text: str, start: int) -> tuple[int, int]:
@@ -75,17 +76,35 @@ def _region(stated: str | None, places: list, clause: tuple[int, int], q: Quanti
     """The stated region, else a place later in the clause, else the paragraph's, else the last figure's."""
     after = [p for p in places if clause[0] <= p[0] < clause[1] and p[0] >= q.end]
     return (stated or (after[0][2] if after else None)
-            or state.lead_region or state.paragraph_region or state.region)
+            or state.lead_region or state.paragraph_region or state.region or state.article_region)
 
 
 _COMPARISON = re.compile(r"\b(?:from|compared|against|versus|than|up from|down from)\b")
+
+
+# A figure a change starts from ("rose from 42% in 2024 to 47%", "up from 3 GW", "compared with
+# $5bn"): a fact of the past, however the sentence goes on.
+_STARTING_POINT = CaselessPattern(
+    r"(?<!range\s)(?<!ranges\s)(?<!ranging\s)\b(?:from|compared\s(?:with|to)|versus|vs\.?)\s(?:(?:a|an|the|its|record|high\sof|about|around|roughly|"
+    r"approximately|nearly|almost|some|just|only|(?:an\s)?estimated|less\sthan|under|more\sthan|over)\s)*[<~]?$")
+# A figure in brackets right after another restates it ("142 billion yuan (about $20 billion)").
+_RESTATED = re.compile(r"\(\s?(?:about|around|approximately|roughly|some|or|nearly|almost)?\s?$")
+
+
+def _starting_points(text: str, quantities: list[Quantity]) -> list[bool]:
+    out: list[bool] = []
+    for i, q in enumerate(quantities):
+        before = text[max(0, q.start - 60):q.start]
+        out.append(bool(_STARTING_POINT.search(before)) or bool(i and out[-1] and _RESTATED.search(before)))
+    return out
 
 
 def _years(years: list[YearMention], segment: tuple[int, int], clause: tuple[int, int], q: Quantity,
            text: str, state: _Context, future: bool, reference: int | None) -> tuple[int | None, int | None, bool]:
     """(year, baseline, is_now) of a figure: a year in its own stretch of the sentence, else one
     later in its clause that no comparison separates from it ("240 TWh, or 130%, between 2024
-    and 2030"), else the sentence's, else the year of the figures before it."""
+    and 2030"), else the sentence's, else the year of the figures before it. Years of the figures
+    a change starts from are theirs alone (not in `years`)."""
     inside = [y for y in years if segment[0] <= y.start < segment[1]]
     targets = [y for y in inside if y.kind in ("year", "now", "same")]
     after = [y for y in targets if y.start >= q.end]
@@ -142,7 +161,8 @@ def find_figures(ctx, speakers: dict[int, str | None], affiliations: dict[str, s
     """Figures of an article; speakers gives the person each sentence quotes, by index, and
     affiliations the organisation of each person."""
     figures: list[Figure] = []
-    state, sources = _Context(), _Sources(ctx, affiliations or {})
+    named = _places(ctx.article.text, [(c.start, c.end) for c in ctx.companies])  # outside names and comparisons
+    state, sources = _Context(article_region=article_region(p[2] for p in named)), _Sources(ctx, affiliations or {})
     for index, sentence in enumerate(ctx.sentences):
         text = sentence.text
         if sentence.start == 0 or ctx.article.text[sentence.start - 1] == "\n":
@@ -151,7 +171,7 @@ def find_figures(ctx, speakers: dict[int, str | None], affiliations: dict[str, s
             sources.new_paragraph()
         state.speaker = speakers.get(index)
         if _is_heading(text):
-            state = _Context()
+            state = _Context(article_region=state.article_region)
             sources.new_paragraph()
             continue
         companies = ctx.in_sentence(sentence)
@@ -221,8 +241,12 @@ def _sentence_figures(ctx, sentence, index, quantities, spans, state: _Context, 
     text = sentence.text
     places = _places(text, spans)
     years = find_years(text, ctx.year)
+    starts = _starting_points(text, quantities)
     out = []
     for i, q in enumerate(quantities):
+        if i and starts[i - 1] and not starts[i]:
+            # years right after a starting figure are its own ("from 4 GW in 2024 to 9 GW")
+            years = [y for y in years if not quantities[i - 1].end <= y.start < q.start]
         clause = _clause_of(text, q.start)
         segment = (max(clause[0], quantities[i - 1].end if i else 0),
                    min(clause[1], quantities[i + 1].start if i + 1 < len(quantities) else len(text)))
@@ -231,7 +255,7 @@ def _sentence_figures(ctx, sentence, index, quantities, spans, state: _Context, 
         future = _speaks_of_future(clause_text) or _speaks_of_future(text[:clause[0]])
         year, baseline, now = _years(years, segment, clause, q, text, state, future, ctx.year)
         projected = (_is_projection(clause_text, year, ctx.year, now) or (future and not now and not year)) \
-            and not _DONE.search(text, max(0, q.start - 40), q.start)
+            and not _DONE.search(text, max(0, q.start - 40), q.start) and not starts[i]
         stated = _stated_region(text, places, clause, q)
         out.append(Figure(
             sentence, clause_text, q, _region(stated, places, clause, q, state),

@@ -15,6 +15,7 @@ UNITS = {
     "mwh": "MWh", "megawatt-hours": "MWh", "megawatt hours": "MWh",
     "gw": "GW", "gigawatts": "GW", "gigawatt": "GW", "mw": "MW", "megawatts": "MW", "megawatt": "MW",
     "kw": "kW", "kilowatts": "kW", "kilowatt": "kW",
+    "kwh": "kWh", "kilowatt-hours": "kWh", "kilowatt hours": "kWh", "kilowatt-hour": "kWh",
     "%": "percent", "per cent": "percent", "percent": "percent",
 }
 COMPARATORS = {"exact": "=", "approximately": "~", "more_than": ">", "at_least": ">=",
@@ -22,8 +23,8 @@ COMPARATORS = {"exact": "=", "approximately": "~", "more_than": ">", "at_least":
 _UNIT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 _NUM = rf"(?:{NUMBER}|\b(?:{'|'.join(WORDS)})\b)"
 _QUANTITY = CaselessPattern(  # the lookahead lets the engine skip positions that cannot start a figure
-    rf"(?=[\dbtofsenhad])(?P<between>between\s)?(?P<v1>{_NUM})(?:\s?(?P<s1>million|billion))?(?:\s?(?P<u1>{_UNIT}))?"
-    rf"(?:\s?(?P<sep>-|–|to|and)\s?(?P<v2>{_NUM})(?:\s?(?P<s2>million|billion))?)?[\s-]?(?P<unit>{_UNIT})(?![\w])")
+    rf"(?=[\dbtofsenhad])(?P<between>between\s)?(?P<v1>{_NUM})(?:\s?(?P<s1>million|billion|trillion))?(?:\s?(?P<u1>{_UNIT}))?"
+    rf"(?:\s?(?P<sep>-|–|to|and)\s?(?P<v2>{_NUM})(?:\s?(?P<s2>million|billion|trillion))?)?[\s-]?(?P<unit>{_UNIT})(?![\w])")
 _TONNES = CaselessPattern(
     rf"(?P<v1>{NUMBER})\s?(?P<s1>{SCALE})?\s(?:metric\s)?(?:tonnes|tons)(?P<of>\sof\s(?:CO2|carbon dioxide|carbon|CO₂))?")
 _EMISSIONS = CaselessPattern(r"\b(?:CO2|CO₂|carbon|emission\w*|emitted|emit)\b")
@@ -83,6 +84,7 @@ def _measures(text: str) -> list[Quantity]:
         unit = UNITS[m.group("unit").lower()]
         if v2 is not None and v2 < v1:
             v2 = None
+        v1, v2, unit = _in_table_unit(v1, v2, unit)
         found.append(Quantity(v1, v2, unit, "=" if v2 else _comparator(text, m.start("v1")),
                               m.start("v1"), m.end()))
     for m in _TONNES.finditer(text) if "ton" in lowered(text) else ():
@@ -91,6 +93,18 @@ def _measures(text: str) -> list[Quantity]:
         value = parse_number(m.group("v1")) * scale_factor(m.group("s1"))
         found.append(Quantity(value, None, "tonnes_co2", _comparator(text, m.start()), m.start(), m.end()))
     return found
+
+
+def _in_table_unit(v1: float, v2: float | None, unit: str) -> tuple[float, float | None, str]:
+    """Kilowatt-hours and kilowatts counted in billions, as national statistics give them ("4,100
+    billion kWh", "3.35 billion kilowatts"), in the tables' own units (TWh, GWh, MWh; GW)."""
+    if unit == "kWh":
+        divisor, unit = next((d, u) for d, u in ((1e9, "TWh"), (1e6, "GWh"), (1e3, "MWh")) if v1 >= d or d == 1e3)
+    elif unit == "kW" and v1 >= 1e6:
+        divisor, unit = 1e6, "GW"
+    else:
+        return v1, v2, unit
+    return v1 / divisor, (v2 / divisor if v2 is not None else None), unit
 
 
 # Cheap tests that let most sentences skip the costly patterns: words any match must hold (as

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache
 
 from transforms.patterns import alternation
@@ -96,3 +97,14 @@ def leading_place(text: str) -> str | None:
     """The code of a place a sentence opens with ("Worldwide, ...", "In Texas, ..."), if any."""
     m = _LEADING.match(text)
     return PLACES[m.group(1)] if m else None
+
+
+def article_region(codes) -> str | None:
+    """The country (or bloc) an article is about, from the codes of the places it names: the one
+    named in more than half of its mentions of countries, else None. Figures that name no place of
+    their own fall back on it."""
+    counts = Counter(code for code in codes if code != "WORLD")
+    if not counts:
+        return None
+    code, count = counts.most_common(1)[0]
+    return code if 2 * count > sum(counts.values()) else None
