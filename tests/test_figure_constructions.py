@@ -55,3 +55,58 @@ def test_an_article_naming_several_countries_alike_lends_none(refs):
     rows = _extract(refs, "Japan and France both publish grid outlooks.\n\nPeak load is expected to reach 95 GW "
                           "by 2032, the regulator said.")
     assert [m.region for m in rows.energy_metrics] == [None]
+
+
+def test_results_beating_or_missing_expectations_are_no_forecasts(refs):
+    rows = _extract(refs, "Quarterly sales came in at $7.2 billion, ahead of analysts' expectations of $7 billion.\n\n"
+                          "Profit reached $1.1 billion, slightly below the $1.3 billion analysts expected.")
+    assert rows.forecasts == []
+
+
+def test_a_result_verb_in_the_past_is_no_projection(refs):
+    rows = _extract(refs, "Data centres' share of the country's power use has surged to 19 per cent, with forecasts "
+                          "putting it at 28 per cent by 2031.")
+    assert [(f.value, f.target_year) for f in rows.forecasts] == [(28, 2031)]
+
+
+@pytest.mark.parametrize("text", [
+    "The chipmaker is set to close a $12 billion financing package for its new plant.",
+    "The loan will be split into two tranches: $4 billion for the first site and $3 billion for the second.",
+    "The partners will also back a $500 million fund for robotics start-ups.",
+    "Staff will sell about $2 billion worth of shares to outside investors.",
+    "After the deal the buyer will control 100% of the start-up.",
+])
+def test_the_size_of_a_deal_or_a_stake_is_no_forecast(refs, text):
+    assert _extract(refs, text).forecasts == []
+
+
+def test_a_projection_that_exceeds_a_figure_stays_a_forecast(refs):
+    (row,) = _extract(refs, "Peak demand on the island will exceed 9,000MW by 2033, the operator forecasts.").forecasts
+    assert (row.value, row.comparator, row.target_year) == (9000, ">", 2033)
+
+
+def test_the_share_of_people_polled_is_no_figure(refs):
+    rows = _extract(refs, "Some 64% of utility executives cited transmission as their main worry, and 70% said "
+                          "power demand would keep rising.")
+    assert rows.forecasts == [] and rows.energy_metrics == []
+
+
+def test_last_year_is_no_dated_prediction(refs):
+    rows = _extract(refs, "Rate increases hit households hardest last year, a consumer group found.")
+    assert rows.forecasts == []
+
+
+def test_a_founding_year_is_no_dated_prediction(refs):
+    rows = _extract(refs, "The lab is an artificial general intelligence start-up founded by a former professor in 2014.")
+    assert rows.forecasts == []
+
+
+def test_an_increase_over_a_past_figure_targets_the_projected_year(refs):
+    rows = _extract(refs, "Developers plan 14 GW of batteries in 2026. That would be a 40% increase over the 10 GW "
+                          "of storage installed in 2025.")
+    assert [(f.value, f.unit, f.target_year) for f in rows.forecasts] == [(14, "GW", 2026), (40, "percent", 2026)]
+
+
+def test_a_horizon_during_the_next_years(refs):
+    (row,) = _extract(refs, "The utility expects load to grow 15% a year during the next four years.").forecasts
+    assert (row.horizon_min_years, row.horizon_max_years) == (4, 4)

@@ -29,9 +29,9 @@ _SAME = re.compile(r"\b(?:(?:by|at|to|over|during|in)\s)?(?:the\s)?(?:end\sof\s)
 _SAME_KEY, _SAME_REACH = re.compile(r"year|period"), 30
 _BY_YEAR = re.compile(r"\bby\s(?:the\s)?(?:end\sof\s)?\d{4}")
 _HISTORICAL = re.compile(rf"\b(?:in|during|for)\s(?P<a>{YEAR})\b")
-# Words that make a statement forward-looking.
+# Words that make a statement forward-looking ("expectations" are what results beat or missed).
 FUTURE_CUES = CaselessPattern(
-    r"\b(?:will|would|could|should|may|might|expect\w*|project\w*|forecast\w*|predict\w*|set to|"
+    r"\b(?:will|would|could|should|may|might|expect(?!ations?\b)\w*|project\w*|forecast\w*|predict\w*|set to|"
     r"on track|on course|likely|poised|aims?|aiming|plan(?:s|ned|ning)?|target\w*|goals?|pledg\w*|guid\w*|"
     r"outlook|sees|see|puts|reckons?|estimates? that|due to|to come online|going to|intends?|"
     r"scenarios?|base case|believes?|anticipat\w*|probability|chance|odds|next \w+ years|coming years|"
@@ -44,7 +44,7 @@ _HORIZON_SPAN = CaselessPattern(
     r"|\ba\sdecade\s(?:from\snow|away)\b|\bwithin\sa\sdecade\b")
 _MID_CENTURY = re.compile(keywords_first(r"\b(?:by|before)\s(?:the\s)?(?:mid-?century|middle\sof\s(?:the|this)\scentury)\b"))
 _HORIZON = CaselessPattern(
-    rf"\b(?:(?:over|for|in)\s(?:the\s)?(?:next|coming)|within(?:\sthe\snext)?|in|over)\s(?P<a>{_NUMWORD})(?:\s(?:to|or|-)\s(?P<b>{_NUMWORD}))?\s(?:more\s)?years\b"
+    rf"\b(?:(?:over|for|in|during)\s(?:the\s)?(?:next|coming)|within(?:\sthe\snext)?|in|over)\s(?P<a>{_NUMWORD})(?:\s(?:to|or|-)\s(?P<b>{_NUMWORD}))?\s(?:more\s)?years\b"
     rf"|\b(?P<c>{_NUMWORD})\s(?:to\s(?P<d>{_NUMWORD})\s)?years\saway\b")
 
 

@@ -86,7 +86,8 @@ _COMPARISON = re.compile(r"\b(?:from|compared|against|versus|than|up from|down f
 # $5bn"): a fact of the past, however the sentence goes on.
 _STARTING_POINT = CaselessPattern(
     r"(?<!range\s)(?<!ranges\s)(?<!ranging\s)\b(?:from|compared\s(?:with|to)|versus|vs\.?)\s(?:(?:a|an|the|its|record|high\sof|about|around|roughly|"
-    r"approximately|nearly|almost|some|just|only|(?:an\s)?estimated|less\sthan|under|more\sthan|over)\s)*[<~]?$")
+    r"approximately|nearly|almost|some|just|only|(?:an\s)?estimated|less\sthan|under|more\sthan|over)\s)*[<~]?$|"
+    r"\b(?:increase|rise|gain|jump|growth|decline|drop|fall)\s(?:over|on)\s(?:the\s)?$")
 # A figure in brackets right after another restates it ("142 billion yuan (about $20 billion)").
 _RESTATED = re.compile(r"\(\s?(?:about|around|approximately|roughly|some|or|nearly|almost)?\s?$")
 
@@ -136,6 +137,8 @@ _horizon = lru_cache(maxsize=512)(find_horizon)
 # A figure that a verb in the past tense reports ("spent more than 650 billion yuan") is no
 # projection, whatever the rest of its clause plans.
 _DONE = CaselessPattern(r"\b(?:spent|raised|recorded|posted|reported|earned|totall?ed|installed|added|consumed|used|"
+                        r"rose|grew|jumped|surged|climbed|fell|dropped|declined|increased|decreased|reached|achieved|"
+                        r"came\sin\sat|stood\sat|touched|"
                         r"generated|hit)\s(?:[\w-]+\s){0,3}$")
 # A span of years a past change took ("rose 48% over five years"): no horizon ahead.
 _PAST_SPAN = CaselessPattern(r"\b(?:rose|risen|fell|fallen|grew|grown|increased|decreased|declined|jumped|climbed|"
@@ -151,6 +154,18 @@ def _is_projection(clause: str, year: int | None, reference: int | None, now: bo
     if year and reference and year != reference:
         return year > reference
     return _speaks_of_future(clause)
+
+
+# The share of people polled who think or say something is an opinion, not a measure of what
+# they speak of ("72% of executives cited grid constraints", "80% believe demand will rise").
+_POLL = CaselessPattern(
+    r"\s(?:of\s(?:the\s)?(?:[\w-]+\s){0,3}(?:respondents|executives|operators|leaders|managers|investors|"
+    r"people|adults|consumers|voters|those\s(?:surveyed|polled|asked))\b|"
+    r"(?:cited|said|say|believe[sd]?|think|thought|view|agreed|reported|expect|see|saw)\b)")
+
+
+def _is_poll(text: str, q: Quantity) -> bool:
+    return q.unit == "percent" and bool(_POLL.match(text, q.end))
 
 
 def _is_heading(text: str) -> bool:
@@ -177,7 +192,7 @@ def find_figures(ctx, speakers: dict[int, str | None], affiliations: dict[str, s
         companies = ctx.in_sentence(sentence)
         spans = [(c.start - sentence.start, c.end - sentence.start) for c in companies]
         quantities = [q for q in find_quantities(text, ctx.year, ctx.refs.rates)
-                      if not any(s <= q.start < e for s, e in spans)]
+                      if not any(s <= q.start < e for s, e in spans) and not _is_poll(text, q)]
         if quantities:
             source = sources.of(sentence, companies, state.speaker)
             figures += _sentence_figures(ctx, sentence, index, quantities, spans, state, source)
@@ -240,13 +255,15 @@ _COMPARED = re.compile(r"\b(?:equivalent|equal|comparable|similar)\sto\s(?:that\
 def _sentence_figures(ctx, sentence, index, quantities, spans, state: _Context, source: str | None) -> list[Figure]:
     text = sentence.text
     places = _places(text, spans)
-    years = find_years(text, ctx.year)
+    all_years = find_years(text, ctx.year)
     starts = _starting_points(text, quantities)
+    # Years right after a starting figure are its own ("surge 20-fold, from 4 GW in 2024 to 80 GW").
+    owned = [(q.end, quantities[i + 1].start if i + 1 < len(quantities) else len(text))
+             for i, q in enumerate(quantities) if starts[i]]
+    others = [y for y in all_years if not any(s <= y.start < e for s, e in owned)] if owned else all_years
     out = []
     for i, q in enumerate(quantities):
-        if i and starts[i - 1] and not starts[i]:
-            # years right after a starting figure are its own ("from 4 GW in 2024 to 9 GW")
-            years = [y for y in years if not quantities[i - 1].end <= y.start < q.start]
+        years = all_years if starts[i] else others
         clause = _clause_of(text, q.start)
         segment = (max(clause[0], quantities[i - 1].end if i else 0),
                    min(clause[1], quantities[i + 1].start if i + 1 < len(quantities) else len(text)))

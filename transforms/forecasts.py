@@ -13,14 +13,24 @@ _SUBJECT_STOP = CaselessPattern(r"\b(?:is|are|was|were|will|would|could|should|h
                            r"projected|set|on|sees|puts|said|says)\b")
 # Figures that are a stake, a price, a deal's size or a rate, not a forecast: judged by the words
 # just before them ("will own about 90%", "plus or minus 2%", "a US$10bil agreement", "shares rose 5%").
+# Money that finances a deal is the deal's size ("a $30 billion financing package", "a $1bn fund",
+# "tranches: $23 billion for ...", "$6 billion worth of shares"), and a figure a result is compared
+# with is the consensus it beat or missed ("above analysts' expectations of $5.7 billion"), and a
+# share a company will control is a stake.
 _NOT_FORECAST = CaselessPattern(
-    r"\b(?:valu\w*|worth|stake|own|owns|premium|coupon|yield|SOFR|LIBOR|interest|plus or minus|discount|"
-    r"committed|signed|agreement|contract|budget\w*|shares|stock)\b[^.;]{0,40}$|^\s?(?:a|per)\sshare|"
-    r"^\s?(?:senior\s)?notes|^\s(?:agreement|contract|deal|premium|stake|holding)\b")
+    r"\b(?:valu\w*|worth|stake|own|owns|control|premium|coupon|yield|SOFR|LIBOR|interest|plus or minus|discount|"
+    r"committed|signed|agreement|contract|budget\w*|shares|stock|tranches?)\b[^.;]{0,40}$|^\s?(?:a|per)\sshare|"
+    r"\b(?:above|below|beat(?:ing)?|exceed(?:ing|ed)?|top(?:ping|ped)|miss(?:ing|ed)?|short\sof|ahead\sof|"
+    r"in\sline\swith)\s(?:the\s)?(?:[\w'’-]+\s){0,3}(?:expectations?|estimates?|consensus|forecasts?)\s(?:of\s)?$|"
+    r"^\s(?:that\s)?(?:analysts?|economists?|Wall\sStreet|the\smarket)\s(?:had\s)?(?:expected|estimated|forecast)|"
+    r"^\s?(?:senior\s)?notes|^\s(?:agreement|contract|deal|premium|stake|holding)\b|"
+    r"^\s(?:[\w-]+\s)?(?:financing|funding|round|fund|JV|joint\sventure|valuation|offering|loan|"
+    r"bond|debt|worth\sof|in\scommitments)\b")
 _BY_YEAR = re.compile(r"\bby\s(?:the\s)?(?:end\sof\s)?(?:mid-)?(?:\d{4}|(?:the|this)\sdecade)\b")
 # A prediction that is a date or a span of time, not a number: "AGI within ten years".
 _DATED = CaselessPattern(r"\b(?:superintelligence|artificial general intelligence|AGI|human-level|"
-                         r"sustainable|last|continue|persist)\b")
+                         r"sustainable|continue|persist)\b|"
+                         r"\blast\b(?!\s(?:year|month|week|quarter|decade|time|night|summer|spring|autumn|fall|winter)\b)")
 _DATED_CUE = CaselessPattern(r"\b(?:arrive|away|by|before|within|pencilled|reach|achiev\w*|for the next|over the next)\b")
 
 
@@ -55,7 +65,7 @@ def is_forecast(f: Figure, reference: int | None) -> bool:
     if not f.is_projection:
         return False
     q, text = f.quantity, f.sentence.text
-    if _NOT_FORECAST.search(text[max(0, q.start - 45):q.start]) or _NOT_FORECAST.match(text[q.end:q.end + 20]):
+    if _NOT_FORECAST.search(text[max(0, q.start - 45):q.start]) or _NOT_FORECAST.match(text[q.end:q.end + 25]):
         return False
     return bool(FUTURE_CUES.search(f.clause) or f.horizon[0] is not None
                 or (_BY_YEAR.search(f.clause) and (reference is None or (f.year or 0) > reference)))
@@ -105,7 +115,8 @@ def _dated(ctx, sentence, clause: str, speaker: str | None) -> ForecastRow | Non
     cue = _DATED_CUE.search(clause)
     if not cue:
         return None
-    years = [y for y in find_years(clause, ctx.year) if y.kind == "year"]
+    # only years ahead: "founded in 2010" is no prediction
+    years = [y for y in find_years(clause, ctx.year) if y.kind == "year" and (ctx.year is None or y.year > ctx.year)]
     low, high = find_horizon(clause)
     if not years and low is None:
         return None
