@@ -43,10 +43,12 @@ _SEQUENCE = re.compile(rf"(?<![\w&.-]){_TOKEN}(?:\s(?:&\s|of\s)?{_TOKEN}){{0,7}}
 _HEAD_END = re.compile(rf"\s(?:{ORG_HEADS})$")
 _HEADS = tuple(ORG_HEADS.split("|"))
 # A list after a plural business noun: "operators such as Vantage Data Centers, DataBank and Switch".
-_SUCH_AS = (r"\b(?:companies|firms|operators|groups|start-?ups|rivals|peers|makers|developers|providers|"
+_SUCH_AS = (r"\b(?P<noun>companies|firms|operators|groups|start-?ups|rivals|peers|makers|developers|providers|"
             r"investors|lenders|banks|funds|utilities|chipmakers|customers|clients|backers)\s(?:such\sas|including)"
             rf"\s(?:{_TOKEN}(?:\s{_TOKEN}){{0,4}},?\s(?:and\s)?){{0,5}}")
 _SUCH_AS_BEFORE = re.compile(rf"{_SUCH_AS}$")
+_MAY_BE_PEOPLE = {"investors", "backers", "customers", "clients"}
+_PERSON_SHAPED = re.compile(r"[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?\s[A-Z][a-z]+(?:-[a-z]+)?")
 _CUE_BEFORE = re.compile(rf"(?:\b(?:{DESCRIPTORS})|-based(?:\s[a-z-]+)?|\bshares\sof|\bfounder\sof)\s$")
 _CUE_WORDS = (*DESCRIPTORS.split("|"), " of")
 _CUE_AFTER = re.compile(
@@ -70,7 +72,9 @@ def _has_company_cue(text: str, start: int, end: int) -> bool:
     # Only the last "such as" can lead a list that runs up to the name.
     low = max(0, start - 120)
     listed = max(text.rfind("such as", low, start), text.rfind("including", low, start))
-    return listed >= 0 and bool(_SUCH_AS_BEFORE.search(text[low:start], max(0, listed - low - 20)))
+    cue = _SUCH_AS_BEFORE.search(text[low:start], max(0, listed - low - 20)) if listed >= 0 else None
+    # Investors and customers may be people: a plain "Firstname Lastname" in their list is one.
+    return bool(cue) and not (cue.group("noun") in _MAY_BE_PEOPLE and _PERSON_SHAPED.fullmatch(run))
 
 
 def _may_follow_cue(before: str) -> bool:
@@ -117,8 +121,8 @@ def _clean_candidate(name: str) -> tuple[str | None, str | None]:
     """(name, country implied by a leading "X's"/"X-based"), or (None, None) when not a business."""
     name = _LEADING.sub("", name.strip(" ,.'’"))
     country = None
-    owner = re.match(r"^(.+?)(?:'s|’s)\s(.+)$", name)
-    if owner:  # "China's GDS Holdings", "BlackRock's Global Infrastructure Partners"
+    owner = re.match(r"^(.+?)(?:'s|’s|(?<=s)['’])\s(.+)$", name)
+    if owner:  # "China's GDS Holdings", "BlackRock's Global Infrastructure Partners", "Bill Gates' X"
         country, name = PLACES.get(owner.group(1)), owner.group(2)
     name = re.sub(r"(?:'s|’s)$", "", name)
     tokens = name.split()

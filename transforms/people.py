@@ -5,35 +5,47 @@ import re
 from dataclasses import dataclass
 from typing import Iterator
 
-from transforms.companies import INSTITUTION, CompanySpan
+from transforms.companies import DESCRIPTORS, INSTITUTION, NOT_BUSINESS, ORG_HEADS, CompanySpan
 from transforms.patterns import CaselessPattern, alternation, finditer_near, lowered
 from transforms.regions import PLACES
 
 # A personal name: two to four capitalised words ("Lian Jye Su", "Mac McFarland", "Dana O'Neil").
 # It opens with a capital so that the engine can skip lower-case text quickly.
 _NAME_WORD = r"[A-Z](?:(?<=M)a?c[A-Z]|(?<=[OD])'[A-Z])?[a-z]+(?:[A-Z][a-z]+)?(?:-[A-Z]?[a-z]+)?"
-PERSON = rf"{_NAME_WORD}(?:\s{_NAME_WORD}){{1,3}}"
+# A first name may be initials ("C.C. Wei", "KR Sridhar"), but not a common two-letter acronym.
+_INITIALS = r"(?:[A-Z]\.){1,3}(?=\s)|(?!AI|US|UK|EU|UN|EV|VC|HK|PC|TV|IT|AM|PM)[A-Z]{2}(?=\s[A-Z][a-z])"
+PERSON = rf"(?:{_INITIALS}|{_NAME_WORD})(?:\s{_NAME_WORD}){{1,3}}"
 ROLE_WORDS = (
-    r"(?:co-)?founder|chief executive(?: officer)?|chief [a-zA-Z ]{2,30}?(?:officer|scientist|analyst|strategist|economist)|"
-    r"CEO|CFO|CTO|COO|chairman|chairwoman|chair|president|vice president|vice chair|"
-    r"executive director|managing director|director|general manager|head(?: of (?:(?!\s(?:at|with|for)\s)[^,;.—])+)?|"
+    r"(?:co-)?founder|(?:co\s?-\s?)?(?:chief executive(?: officer)?|CEO)|chief [a-zA-Z ]{2,30}?(?:officer|scientist|analyst|strategist|economist)|"
+    r"CEO|CFO|CTO|COO|chairman|chairwoman|chair|president|vice[- ]president|vice[- ]chair|"
+    r"executive director|managing director|director|general manager|(?:co\s?-\s?)?head(?: of (?:(?!\s(?:at|with|for)\s)[^,;.—])+)?|"
     r"(?:senior |lead |chief |principal |[a-z]+-[a-z]+ |credit |equity )?(?:analyst|strategist|economist)|"
     r"partner|principal|fund manager|portfolio manager|staff scientist|scientist|researcher|"
     r"spokesperson|spokesman|spokeswoman|adviser|advisor|professor|dean|governor|engineer|executive|"
     r"(?:senior |research |visiting )?fellow|lecturer|consultant|official|banker|trader|lawyer|"
     r"finance chief|(?:Energy |Commerce |Treasury |Defense |State |Labor |Interior |Agriculture |Transportation )?"
-    r"Secretary|minister|President"
+    r"Secretary|minister|President|premier|czar|tsar|(?:project |team )?leader"
 )
-ROLE = rf"(?:(?:former|then|current|acting|deputy|senior|vice)\s)?(?:{ROLE_WORDS})(?:,?\s(?:and|&)\s(?:{ROLE_WORDS}))?"
+_ROLE_PREFIX = r"former|then|current|acting|interim|deputy|senior|vice|under|assistant|distinguished"
+ROLE = rf"(?:(?:{_ROLE_PREFIX})\s)?(?:{ROLE_WORDS})(?:,?\s(?:and|&)\s(?:{ROLE_WORDS}))?"
 _ORG = r"[A-Z][\w&.'-]*(?:\s(?:&\s)?[A-Z][\w&.'-]*){0,5}"
+# Lower-case words that may qualify a role ("semiconductor analyst", "distinguished vice-president
+# analyst"), not the words of a clause.
+_QUALIFIER = (r"(?:(?!(?:who|which|that|and|or|but|said|says|told|is|was|are|were|has|had|have|will|would|"
+              r"in|on|at|of|for|with|by|to|from|as|the|a|an|its|his|her|their)\s)[a-z][\w-]*\s)")
+_ROLE_START = rf"(?i:(?:{ROLE_WORDS}|{_ROLE_PREFIX})\b)"
+_OWN = r"(?:'s|’s)"
 _AFTER_NAME = re.compile(
-    rf"(?P<name>{PERSON}),\s(?:(?:the|a|an|its)\s)?(?:(?P<org1>{_ORG})(?:'s|’s)\s)?"
-    rf"(?P<role>{ROLE})(?:\s(?:at|of|with|for)\s(?P<org2>[^,;.()]{{1,80}}))?")
+    rf"(?P<name>{PERSON}),\s(?:(?:the|a|an|its)\s)?"
+    rf"(?:(?P<org1>(?!{_ROLE_START}){_ORG}){_OWN}\s|(?P<org0>(?!{_ROLE_START}){_ORG})\s(?=[a-z])"
+    rf"|(?:company|firm|group|bank|start-?up|lab){_OWN}\s)?"
+    rf"(?P<role>(?i:{_QUALIFIER}{{0,2}}?{ROLE})(?:\s[a-z][\w-]*){{0,2}}?(?=\s(?:at|of|with|for)\s(?:the\s)?[A-Z])"
+    rf"|(?i:{_QUALIFIER}{{0,2}}?{ROLE}))(?:\s(?:at|of|with|for)\s(?P<org2>[^,;.()]{{1,80}}))?")
 # "Constellation chief executive Joe Dominguez": found role first (on lower-cased text, which is
 # much faster than a case-insensitive pattern), then the name after it and the organisation before.
 _ROLE_LOWER = re.compile(ROLE.lower())
 _NAME_AFTER_ROLE = re.compile(rf",?\s(?P<name>{PERSON})")
-_ORG_BEFORE_ROLE = re.compile(rf"(?P<org>{_ORG})(?:'s|’s|')?\s$")
+_ORG_BEFORE_ROLE = re.compile(rf"(?P<org>{_ORG})(?:'s|’s|')?\s{_QUALIFIER}{{0,2}}$")
 _WHOSE = re.compile(rf"(?P<org>{_ORG}),\s(?:whose|run by|led by|headed by)\s(?P<role>(?i:{ROLE}))"
                     rf"(?:\sis)?,?\s(?P<name>{PERSON})")
 _WHO = re.compile(rf"(?P<name>{PERSON}),\swho\s(?:studies|works|teaches|researches|leads|heads|runs)\s"
@@ -52,7 +64,19 @@ _FOUNDED_BY = [
 _BEFORE_CAPITAL = re.compile(r"(?<!\S)\S++(?=\s[A-Z])")
 _LAST_CAPITAL = re.compile(r"[A-Z](?=[^A-Z]*+$)")
 _PERSON_OF = re.compile(rf"(?P<name>{PERSON})\sof\s$")
-_OWNER = re.compile(rf"(?P<name>{PERSON})(?:'s|’s)\s(?P<org>[A-Za-z][\w.-]+)")
+_POSSESSIVE = r"(?:'s|’s|(?<=s)['’](?=\s))"  # "Musk's", "Gates'"
+_OWNER = re.compile(rf"(?P<name>{PERSON}){_POSSESSIVE}\s(?P<org>[A-Za-z][\w.-]+)")
+# "Elon Musk's AI start-up, xAI," and "Masayoshi Son's investment firm": the company named next.
+_OWNERS_KIND = re.compile(rf"(?P<name>{PERSON}){_POSSESSIVE}\s(?:[\w-]+\s){{0,3}}?(?:{DESCRIPTORS})\b")
+# "Lightspeed's Jane Roe said": a company's person, where what follows shows a person.
+_COMPANYS_PERSON = re.compile(
+    rf"(?:'s|’s)\s(?P<name>{PERSON})(?=,\s|\s(?:said|says|told|tells|added|adds|noted|notes|wrote|writes|"
+    rf"explained|argued|warned|believes|expects|will\sjoin|joined|joins)\b)")
+# Investors listed by name ("investors including Jane Roe, Acme Capital and John Doe"): the
+# people among them are investors, with no organisation.
+_BACKERS = re.compile(r"\b(?:investors|backers|angels|investments?\sfrom|funding\sfrom|participation\sfrom)"
+                      r"(?:,?\s(?:such\sas|including|like))?\s")
+_LIST_ITEM = re.compile(r",\s(?:and\s)?|\sand\s")
 _NOT_FIRST = re.compile(
     r"^(?:In|On|At|The|For|By|As|And|But|When|After|Before|Since|While|With|From|Last|This|That|"
     r"Chief|Founder|President|Chairman|January|February|March|April|May|June|July|August|"
@@ -61,8 +85,25 @@ _NOT_FIRST = re.compile(
 _EMPLOYED = CaselessPattern(r"founder|chief|CEO|CFO|CTO|COO|chair|president|director|manager|head|partner|"
                        r"executive|spokes")
 _DEPARTMENT = re.compile(r"^(Energy|Commerce|Treasury|Defense|State|Labor|Interior|Agriculture|Transportation) Secretary$")
-_GOVERNMENT = CaselessPattern(r"^(?:President|Secretary|minister|\w+ Secretary)$")
+# Heads of state are capitalised; a lower-case "president" is a company's.
+_GOVERNMENT = re.compile(r"^(?:(?:Vice |vice |Prime |prime )?President|(?i:secretary|minister|\w+ secretary|premier|czar|tsar))$")
 _OWNED_BY = re.compile(r"(?:owned|backed|led|funded|run) by\s(?:the\s)?$|(?:with|from|at)\s$")
+# "Meta, led by Mark Zuckerberg," and "X was founded in 2023, led by Y": the person runs the company.
+_LED_BY = re.compile(
+    rf"(?P<org>{_ORG})(?:\s(?:was|is|has\sbeen)\s[^,;]{{0,40}})?,\s(?:which\sis\s|and\s)?(?:led|run|headed)\sby\s"
+    rf"(?:(?:its\s)?(?P<role>(?i:{ROLE}))\s)?(?P<name>{PERSON})(?=[,.;)]|\s(?:and|who|since|in|as)\b|$)")
+# "Morgan Stanley analysts led by Jane Roe wrote": an analyst of the firm that published the note.
+_TEAM_LED_BY = re.compile(
+    rf"(?:(?P<org>{_ORG})\s{_QUALIFIER}{{0,2}})?(?P<role>(?i:analyst|economist|strategist|researcher))s\s"
+    rf"(?:at\s(?P<org2>{_ORG})\s)?led\sby\s(?P<name>{PERSON})")
+# "Scale AI appointed Jason Roe as interim CEO", "X named Y its chief financial officer".
+_APPOINTED = re.compile(
+    rf"\b(?:appointed|appoints|named|names|hired|hires|promoted|promotes|tapped|taps)\s(?P<name>{PERSON}),?\s"
+    rf"(?:as\s)?(?:(?:its|the|a|an)\s)?(?:new\s)?(?P<role>(?i:{ROLE}))")
+# "Wang Jian, who heads Alibaba Cloud": the organisation right after the verb.
+_WHO_HEADS = re.compile(rf"(?P<name>{PERSON}),\swho\s(?:(?:now|also|currently)\s)?(?P<verb>heads|leads|runs|chairs)\s"
+                        rf"(?:the\s)?(?P<org>{_ORG})")
+_ITS = re.compile(r"\bits\s(?:[\w-]+\s(?:and|&)\s)?(?:former\s)?$")  # "its co-founder and former director"
 _WHO_IS = re.compile(rf"(?P<name>{_NAME_WORD}),\swho\sis\s(?:also\s)?(?:the\s)?(?P<role>{ROLE})")
 
 
@@ -70,10 +111,12 @@ _WHO_IS = re.compile(rf"(?P<name>{_NAME_WORD}),\swho\sis\s(?:also\s)?(?:the\s)?(
 _ROLE_KEYS = (
     "founder|chief|ceo|cfo|cto|coo|chair|president|director|manager|head|analyst|strategist|"
     "economist|partner|principal|scientist|researcher|spokes|adviser|advisor|professor|engineer|"
-    "executive|secretary|minister|fellow|lecturer|consultant|official|banker|trader|lawyer|dean|governor").split("|")
+    "executive|secretary|minister|fellow|lecturer|consultant|official|banker|trader|lawyer|dean|governor|"
+    "premier|czar|tsar|leader").split("|")
 _ROLE_KEY = re.compile(alternation(_ROLE_KEYS))
-# A cheap test for a role word, "who" or "founded": the patterns need one of them.
-_MAY_NAME_PERSON = re.compile(alternation([*_ROLE_KEYS, "who", "founded"]))
+# A cheap test for a role word, "who", "founded", "led by" or "appointed": the patterns need one of them.
+_MAY_NAME_PERSON = re.compile(alternation([*_ROLE_KEYS, "who", "founded", "led by", "run by", "headed by", "appoint",
+                                             "named", "hired", "promoted", "tapped"]))
 _ROLE_REACH = 60  # a role starts at most this far before its first key word ("former energy-sector analyst")
 
 
@@ -88,8 +131,13 @@ class PersonMention:
     end: int
 
 
+# Words of business names, never of a person's ("Qiming Venture Partners").
+_BUSINESS_WORDS = frozenset(ORG_HEADS.split("|")) | {"Venture", "Investment", "Fund", "Funds", "Bank", "Asset", "Group"}
+
+
 def _valid_name(name: str, companies: list[CompanySpan], start: int) -> bool:
-    if name in PLACES or any(t in PLACES for t in name.split()) or _NOT_FIRST.match(name):
+    tokens = name.split()
+    if name in PLACES or any(t in PLACES or t in _BUSINESS_WORDS for t in tokens) or _NOT_FIRST.match(name):
         return False
     return all(not (c.start <= start < c.end) for c in companies)
 
@@ -97,6 +145,7 @@ def _valid_name(name: str, companies: list[CompanySpan], start: int) -> bool:
 def _written_org(fragment: str) -> str | None:
     """An organisation as written: the capitalised part of a fragment, without "(ACRONYM)"."""
     fragment = re.sub(r"\s*\(.*$", "", fragment.strip())
+    fragment = re.split(r"\sat\s(?:the\s)?(?=[A-Z])", fragment)[-1]  # "Secretary of X at the Y Department"
     institution = INSTITUTION.search(fragment)
     if institution:  # its "'s" belongs to the name ("the People's Bank of China")
         return institution.group(0)
@@ -105,6 +154,7 @@ def _written_org(fragment: str) -> str | None:
         return None
     org = re.split(r"(?:'s|’s)\b", match.group(0))[0].strip()
     org = re.sub(r"\sAI$", "", org)  # the role's own word: "White House AI adviser"
+    org = re.sub(r"\s[A-Z][\w]*-based$", "", org)  # where the person works: "Greenpeace Beijing-based analyst"
     if not org or _NOT_FIRST.match(org) or re.match(rf"(?i:{ROLE_WORDS})$", org):
         return None
     return org
@@ -121,9 +171,12 @@ def _org_in(fragment: str | None, offset: int, companies: list[CompanySpan], wri
 
 
 def _employer(sentence: str, position: int, companies: list[CompanySpan], fallback: str | None) -> str | None:
-    """The company a role without an organisation refers to: nearest before it, else the topic."""
+    """The company a role without an organisation refers to: nearest before it ("its chief
+    executive": the first, the sentence's subject), else the topic."""
     before = [c for c in companies if c.end <= position and not _OWNED_BY.search(sentence[max(0, c.start - 20):c.start])]
-    return before[-1].company.name if before else fallback
+    if not before:
+        return fallback
+    return before[0 if _ITS.search(sentence, max(0, position - 20), position) else -1].company.name
 
 
 @dataclass(frozen=True)
@@ -135,6 +188,7 @@ class _Candidate:
     name_span: tuple[int, int]
     role: str | None
     orgs: tuple[tuple[str, int, bool], ...]  # (fragment, offset, may be taken as written)
+    employed: bool = False  # works for the company the text is about, whatever the role
 
 
 def _group(m: re.Match, name: str, written: bool = True) -> tuple[tuple[str, int, bool], ...]:
@@ -149,9 +203,16 @@ def _candidates(sentence: str, lower: str, last_name: int) -> Iterator[_Candidat
             yield _Candidate(m["name"], m.start(), m.span("name"), m["role"].lower() + "er", _group(m, "org"))
     for m in _WHOSE.finditer(sentence) if "whose" in lower or " by" in lower else ():  # "OpenAI, whose chief executive is Sam Altman"
         yield _Candidate(m["name"], m.start(), m.span("name"), m["role"], _group(m, "org"))
+    for m in _LED_BY.finditer(sentence) if " by" in lower else ():  # "Meta, led by Mark Zuckerberg"
+        if not NOT_BUSINESS.search(m["org"]):  # not "Series B, led by ..."
+            yield _Candidate(m["name"], m.start(), m.span("name"), m["role"] or "head", _group(m, "org"))
+    for m in _TEAM_LED_BY.finditer(sentence) if "led by" in lower else ():  # "analysts led by X wrote"
+        yield _Candidate(m["name"], m.start(), m.span("name"), m["role"], _group(m, "org") + _group(m, "org2"), True)
+    for m in _APPOINTED.finditer(sentence):  # "Scale AI appointed X as interim CEO"
+        yield _Candidate(m["name"], m.start(), m.span("name"), m["role"], ())
     for m in _AFTER_NAME.finditer(sentence):  # "Tang Jie, founder of Zhipu AI"
         yield _Candidate(m["name"], m.start(), m.span("name"), m["role"],
-                         _group(m, "org1") + _group(m, "org2") + _group(m, "role", written=False))
+                         _group(m, "org1") + _group(m, "org0") + _group(m, "org2") + _group(m, "role", written=False))
     for role in finditer_near(_ROLE_LOWER, _ROLE_KEY, lower, _ROLE_REACH):  # "Constellation chief executive X"
         if role.start() > last_name:
             break  # no name can follow it
@@ -161,8 +222,10 @@ def _candidates(sentence: str, lower: str, last_name: int) -> Iterator[_Candidat
         at = max(0, role.start() - 80)
         org = _ORG_BEFORE_ROLE.search(sentence, at, role.start())
         # A capitalised word opening the sentence is usually the role's own first word ("Chief
-        # executive X"), unless it is an acronym ("IEA executive director X").
-        orgs = ((org["org"], org.start("org"), org.start("org") > 0 or org["org"].isupper()),) if org else ()
+        # executive X"), unless it is an acronym or a name of several words ("IEA executive
+        # director X", "White House AI czar X").
+        orgs = ((org["org"], org.start("org"), org.start("org") > 0 or org["org"].isupper() or " " in org["org"]),) \
+            if org else ()
         yield _Candidate(name["name"], org.start() if org else role.start(), name.span("name"),
                          sentence[role.start():role.end()], orgs + ((role.group(0), role.start(), False),))
     if "who" not in sentence:
@@ -171,6 +234,8 @@ def _candidates(sentence: str, lower: str, last_name: int) -> Iterator[_Candidat
         yield _Candidate(m["name"], m.start(), m.span("name"), None, _group(m, "org"))
     for m in _WHO_FOUNDED.finditer(sentence):  # "Wang Jian, who founded Alibaba Cloud"
         yield _Candidate(m["name"], m.start(), m.span("name"), m["role"] + "er", _group(m, "org"))
+    for m in _WHO_HEADS.finditer(sentence):  # "Wang Jian, who heads Alibaba Cloud"
+        yield _Candidate(m["name"], m.start(), m.span("name"), "head", _group(m, "org"))
 
 
 def _last_name_start(sentence: str) -> int:
@@ -193,7 +258,9 @@ def find_people(sentence: str, offset: int, companies: list[CompanySpan], fallba
         return []
     lower = lowered(sentence)  # shared with the other patterns that read this sentence
     has_role = bool(_MAY_NAME_PERSON.search(lower))
-    if not has_role and "'s" not in sentence and "’s" not in sentence and not (companies and " of " in sentence):
+    possessive = "'s" in sentence or "’s" in sentence or "s' " in sentence or "s’ " in sentence
+    backers = "from" in lower or "backers" in lower or "investors" in lower or "angels" in lower
+    if not has_role and not possessive and not backers and not (companies and " of " in sentence):
         return []  # most sentences name nobody; skip the costly patterns
     local = [CompanySpan(c.start - offset, c.end - offset, c.surface, c.company) for c in companies
              if offset <= c.start < offset + len(sentence)]
@@ -203,11 +270,13 @@ def find_people(sentence: str, offset: int, companies: list[CompanySpan], fallba
             continue
         org = next((o for o in (_org_in(text, at, local, written) for text, at, written in c.orgs) if o), None)
         role = c.role
-        if org is None and role and _EMPLOYED.search(role) and not _GOVERNMENT.match(role):
+        if org is None and (c.employed or role and _EMPLOYED.search(role) and not _GOVERNMENT.match(role)):
             org = _employer(sentence, c.start, local, fallback)
         department = _DEPARTMENT.match(role or "")
         if department and (org is None or org in PLACES):  # "Energy Secretary X": the Energy Department's
             org = f"{department.group(1)} Department"
+        if org in PLACES:  # "US President X": a country is no employer; the title keeps it
+            role, org = f"{org} {role}" if role else role, None
         if role and re.search(r"\bformer\s(?:\S+\s){0,3}$", sentence[max(0, c.start - 40):c.start]):
             role = f"former {role}"
         found[c.name] = PersonMention(c.name, role, org, offset + c.name_span[0], offset + c.name_span[1])
@@ -222,9 +291,43 @@ def find_people(sentence: str, offset: int, companies: list[CompanySpan], fallba
         if m and m.group("name") not in found and _valid_name(m.group("name"), local, m.start("name")):
             found[m.group("name")] = PersonMention(m.group("name"), None, span.company.name, offset + m.start(),
                                                    offset + m.end("name"))
-    for m in _OWNER.finditer(sentence) if "'s" in sentence or "’s" in sentence else ():
+    if possessive:
+        _possessives(sentence, offset, local, fallback, found)
+    if backers and last_name >= 0:
+        _investors(sentence, offset, local, found)
+    return list(found.values())
+
+
+def _possessives(sentence: str, offset: int, local: list[CompanySpan], fallback: str | None,
+                 found: dict[str, PersonMention]) -> None:
+    """People named with a possessive: "Elon Musk's xAI", "Lightspeed's Jane Roe said"."""
+    for m in _OWNER.finditer(sentence):
         name = m.group("name")
         owned = _org_in(m.group("org"), m.start("org"), local, written=False)
         if name not in found and owned and _valid_name(name, local, m.start("name")):
             found[name] = PersonMention(name, None, owned, offset + m.start(), offset + m.end("name"))
-    return list(found.values())
+    for m in _OWNERS_KIND.finditer(sentence):
+        name = m.group("name")
+        after = [c for c in local if c.start >= m.end()]
+        org = after[0].company.name if after else fallback
+        if name not in found and org and _valid_name(name, local, m.start("name")):
+            found[name] = PersonMention(name, None, org, offset + m.start(), offset + m.end("name"))
+    for span in local:
+        m = _COMPANYS_PERSON.match(sentence, span.end)
+        if m and m.group("name") not in found and _valid_name(m.group("name"), local, m.start("name")):
+            found[m.group("name")] = PersonMention(m.group("name"), None, span.company.name,
+                                                   offset + m.start("name"), offset + m.end("name"))
+
+
+def _investors(sentence: str, offset: int, local: list[CompanySpan], found: dict[str, PersonMention]) -> None:
+    """People listed among a round's investors."""
+    for cue in _BACKERS.finditer(sentence):
+        end = next((i for i in (sentence.find(c, cue.end()) for c in ".;(") if i >= 0), len(sentence))
+        start = cue.end()
+        for piece in _LIST_ITEM.split(sentence[start:end]):
+            m = re.match(rf"{PERSON}(?=$|\s(?!of\s)[a-z])", piece)  # "X of Y" is an arm of Y
+            at = start + sentence.find(piece, start) - start
+            start = at + len(piece)
+            if m and m.group(0) not in found and _valid_name(m.group(0), local, at) \
+                    and all(not (at <= c.start < at + m.end()) for c in local):
+                found[m.group(0)] = PersonMention(m.group(0), "investor", None, offset + at, offset + at + m.end())

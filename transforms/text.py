@@ -17,6 +17,7 @@ _ABBREVIATIONS = {
 # and something that can start a sentence.
 _BOUNDARY = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
 _WORD_BEFORE = re.compile(r"([A-Za-z.]+)$")
+_INITIALS = re.compile(r"(?:[a-z]\.){0,2}[a-z]")
 
 
 class Sentence(NamedTuple):
@@ -52,8 +53,8 @@ def _is_abbreviation(paragraph: str, dot: int) -> bool:
     if not match:
         return False
     word = match.group(1).lower().strip(".")
-    # Single capital initials ("J. Smith") and listed abbreviations.
-    return word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())
+    # Initials ("J. Smith", "C.C. Wei") and listed abbreviations.
+    return word in _ABBREVIATIONS or bool(_INITIALS.fullmatch(word))
 
 
 def _split_paragraph(paragraph: str, offset: int) -> list[Sentence]:

@@ -1,0 +1,90 @@
+"""People and companies as real news names them: one sentence of our own per construction."""
+import pytest
+
+from transforms.extract import ArticleText, extract_article
+
+
+def _extract(refs, text):
+    from datetime import datetime, timezone
+
+    return extract_article(ArticleText("0" * 16, text, datetime(2026, 3, 1, tzinfo=timezone.utc)), refs,
+                           run_id="r", extractor_version="v")
+
+
+def _people(refs, text):
+    return [(p.name, p.title, p.organization) for p in _extract(refs, text).people]
+
+
+@pytest.mark.parametrize("text, person", [
+    # Roles written with capitals, after the organisation's possessive.
+    ("Ruth Adler, Nvidia's Chairman and Chief Operating Officer, spoke at the event.",
+     ("Ruth Adler", "Chairman and Chief Operating Officer", "Nvidia")),
+    ("Omar Fenn, Managing Partner at Lux Capital, said valuations were stretched.",
+     ("Omar Fenn", "Managing Partner", "Lux Capital")),
+    # A co- role, and one with qualifiers before it.
+    ("Ada Chen, the co-CEO of SMIC, said orders were steady.", ("Ada Chen", "co-CEO", "SMIC")),
+    ("Luis Ortega, distinguished vice-president analyst at Gartner, said spending would grow.",
+     ("Luis Ortega", "distinguished vice-president analyst", "Gartner")),
+    # "said X, the company's chief financial officer": the company the text is about.
+    ("Oracle raised its outlook, said Petra Lind, the company's chief financial officer.",
+     ("Petra Lind", "chief financial officer", "Oracle")),
+    # An organisation's acronym with no possessive before a lower-case role.
+    ("Nadia Vos, CNESA chairman, opened the forum.", ("Nadia Vos", "chairman", "CNESA")),
+    # A lower-case qualifier between the firm and the role.
+    ("Morgan Stanley semiconductor analyst Wen Bo cut his target.",
+     ("Wen Bo", "analyst", "Morgan Stanley")),
+    # Initials as a first name.
+    ("Nvidia CEO J.R. Holt said demand was strong.", ("J.R. Holt", "CEO", "Nvidia")),
+    ("AMD chief executive TK Rao said so on Monday.", ("TK Rao", "chief executive", "AMD")),
+    # A government role's organisation, and a country that is no employer.
+    ("Pia Lund, Under Secretary of Energy for Science at the Energy Department, told lawmakers.",
+     ("Pia Lund", "Under Secretary", "Energy Department")),
+    ("On Monday, US President Jean Marc Dupuis said the plan would go ahead.",
+     ("Jean Marc Dupuis", "US President", None)),
+    ("White House AI czar Dan Hale said the rules would change.", ("Dan Hale", "czar", "White House")),
+    ("The plan was approved at a meeting chaired by Premier Zhou Lin on Friday.",
+     ("Zhou Lin", "Premier", None)),
+    # "its chief executive": the sentence's subject, not the company named last.
+    ("The accord gives Microsoft a stake in Mistral AI, and its president Dora Kim will join the board.",
+     ("Dora Kim", "president", "Microsoft")),
+    ("Baidu is buying a stake in Zhipu AI from its co-founder and former director Liu Wen.",
+     ("Liu Wen", "former director", "Baidu")),
+    # "X, led by Y" and "analysts led by Y".
+    ("Meta Platforms, led by Carl Dunn, raised its spending plan.", ("Carl Dunn", "head", "Meta Platforms")),
+    ("Acme Robotics was set up in 2021, led by Gu Ming, a physicist.", ("Gu Ming", "head", "Acme Robotics")),
+    ("Goldman Sachs cut its forecast. Analysts led by Rita Moss wrote in a note.",
+     ("Rita Moss", "Analyst", "Goldman Sachs")),
+    # Appointments and "who heads".
+    ("Scale AI appointed Victor Lamb as interim CEO.", ("Victor Lamb", "interim CEO", "Scale AI")),
+    ("Fay Wong, who heads Alibaba Cloud, said prices would fall.", ("Fay Wong", "head", "Alibaba Cloud")),
+    # Possessives: a person's company, a company's person.
+    ("Ken Sato's AI start-up, xAI, raised money.", ("Ken Sato", None, "xAI")),
+    ("Tech investor Mo Harris' Breakthrough Energy Ventures joined the round.",
+     ("Mo Harris", None, "Breakthrough Energy Ventures")),
+    ("Sequoia Capital's Ian Voss said the deal was priced well.", ("Ian Voss", None, "Sequoia Capital")),
+])
+def test_attribution_forms(refs, text, person):
+    assert person in _people(refs, text)
+
+
+def test_people_in_a_list_of_investors(refs):
+    people = _people(refs, "Earlier backers including Accel, Jon Meyer and Nina Park took part, as did "
+                           "investors such as Kairos Capital and Hu Wei of the China Development Bank.")
+    assert ("Jon Meyer", "investor", None) in people and ("Nina Park", "investor", None) in people
+    assert not any(name == "Kairos Capital" for name, _, _ in people)
+    assert not any(title == "investor" and name == "Hu Wei" for name, title, _ in people)
+
+
+def test_a_round_led_by_a_firm_names_nobody(refs):
+    assert _people(refs, "Lumen Labs raised $50 million in a Series B, led by Hillhouse Capital.") == []
+
+
+def test_a_possessive_after_s_is_not_part_of_a_company_name(refs):
+    names = {c.name for c in _extract(refs, "Investor Mo Harris' Breakthrough Energy Ventures joined.").company_mentions}
+    assert names == {"Breakthrough Energy Ventures"}
+
+
+def test_initials_do_not_end_a_sentence():
+    from transforms.text import split_sentences
+
+    assert len(split_sentences("TSMC chief executive C.C. Wei spoke. Shares rose.")) == 2
