@@ -39,7 +39,7 @@ _AFTER_NAME = re.compile(
     rf"(?P<name>{PERSON}),\s(?:(?:the|a|an|its)\s)?"
     rf"(?:(?P<org1>(?!{_ROLE_START}){_ORG}){_OWN}\s|(?P<org0>(?!{_ROLE_START}){_ORG})\s(?=[a-z])"
     rf"|(?:company|firm|group|bank|start-?up|lab){_OWN}\s)?"
-    rf"(?P<role>(?i:{_QUALIFIER}{{0,2}}?{ROLE})(?:\s[a-z][\w-]*){{0,2}}?(?=\s(?:at|of|with|for)\s(?:the\s)?[A-Z])"
+    rf"(?P<role>(?i:{_QUALIFIER}{{0,2}}?{ROLE})(?:\s(?!(?:at|of|with|for)\s)[a-z][\w-]*){{1,2}}(?=\s(?:at|of|with|for)\s(?:the\s)?[A-Z])"
     rf"|(?i:{_QUALIFIER}{{0,2}}?{ROLE}))(?:\s(?:at|of|with|for)\s(?P<org2>[^,;.()]{{1,80}}))?")
 # "Constellation chief executive Joe Dominguez": found role first (on lower-cased text, which is
 # much faster than a case-insensitive pattern), then the name after it and the organisation before.
