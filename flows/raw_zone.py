@@ -37,6 +37,7 @@ def _record_name(article_id: str) -> str:
 
 def _record(article: RawArticle) -> bytes:
     record = asdict(article)
+    del record["warnings"]  # said in the run's log; the record keeps the article as read
     record["published_at"] = article.published_at.isoformat() if article.published_at else None
     record["fetched_at"] = datetime.now(timezone.utc).isoformat()
     return json.dumps(record, ensure_ascii=False).encode("utf-8")
@@ -72,7 +73,8 @@ def land(data_dir: str | Path, article: RawArticle) -> bool:
 
 
 def read_record(data_dir: str | Path, article_id: str) -> dict:
-    """A landed record with timestamps parsed."""
+    """A landed record with timestamps parsed; a title or URL of another type than text (landed
+    before metadata was checked) reads as null."""
     if is_remote(data_dir):
         filesystem, base = _zone(data_dir)
         with filesystem.open_input_stream(f"{base}/{_record_name(article_id)}") as handle:
@@ -82,13 +84,16 @@ def read_record(data_dir: str | Path, article_id: str) -> dict:
     record = json.loads(data.decode("utf-8"))
     record["published_at"] = _stored_time(record.get("published_at"))
     record["fetched_at"] = _stored_time(record.get("fetched_at"))
+    for key in ("title", "url"):
+        if not isinstance(record.get(key), str):
+            record[key] = None
     return record
 
 
-def _stored_time(value: str | None) -> datetime | None:
+def _stored_time(value) -> datetime | None:
     # Records hold the ISO form they were written in (fast to read); hand-made ones may not.
     try:
-        return parse_timestamp(datetime.fromisoformat(value) if value else None)
+        return parse_timestamp(datetime.fromisoformat(value) if isinstance(value, str) and value else None)
     except ValueError:
         return parse_timestamp(value)
 
@@ -106,8 +111,11 @@ def landed_urls(data_dir: str | Path) -> dict[str, str]:
     """URL -> article id of every landed article that came from (or names) a URL."""
     urls = {}
     for article_id in landed_ids(data_dir):
-        record = read_record(data_dir, article_id)
-        for url in {record.get("url"), record.get("source")}:
-            if url and str(url).startswith(("http://", "https://")):
+        try:
+            record = read_record(data_dir, article_id)
+        except (OSError, ValueError):  # a damaged record names no URL; extraction reports it
+            continue
+        for url in (record["url"], record.get("source")):
+            if isinstance(url, str) and url.startswith(("http://", "https://")):
                 urls[url] = article_id
     return urls

@@ -112,7 +112,11 @@ def test_redirects_to_other_schemes_and_file_links_are_refused(monkeypatch):
     page = web.Page("http://127.0.0.1/feed", "application/rss+xml",
                     '<?xml version="1.0"?><rss><channel><item><title>a</title><link>file:///etc/passwd</link>'
                     "</item><item><title>b</title><link>../../../etc/x</link></item></channel></rss>")
-    assert [i.url for i in web.feed_items(page)] == ["http://127.0.0.1/etc/x"]
+    items = web.feed_items(page)
+    assert [i.url for i in items if isinstance(i, web.FeedItem)] == ["http://127.0.0.1/etc/x"]
+    [refused] = [str(i) for i in items if isinstance(i, InputError)]
+    assert refused.startswith("file://") and refused.endswith(
+        "etc/passwd: only http and https URLs are fetched (feed item of http://127.0.0.1/feed skipped)")
 
 
 def test_cli_refuses_a_missing_source_and_a_bad_date_before_starting(tmp_path, capsys):

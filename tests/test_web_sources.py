@@ -40,7 +40,8 @@ class Site:
 
 
 @pytest.fixture()
-def site():
+def site(monkeypatch):
+    monkeypatch.setenv("AI_RACE_ALLOW_PRIVATE_URLS", "1")  # the test server is on 127.0.0.1
     state = Site()
 
     class Handler(BaseHTTPRequestHandler):
