@@ -273,3 +273,16 @@ def test_overlapping_company_mentions_keep_the_longest_then_the_earliest(triples
         if all(span.end <= k.start or span.start >= k.end for k in kept):
             kept.append(span)
     assert _resolve_overlaps(spans) == sorted(kept, key=lambda s: s.start)
+
+
+@given(st.lists(st.sampled_from(["A", "Ab", "b", "xAI", " ", ",", "'", ".", "-", " & ", "Cd Ef", "’s"]), max_size=8).map("".join),
+       st.sampled_from([", whose chief executive is Li Wei", " led by CEO Sam Altman", ", founded by Yan Junjie,",
+                        " was co-founded in 2019 by Tang Jie;"]))
+def test_an_opening_organisation_is_read_as_a_backtracking_pattern_reads_it(before, after):
+    # The organisation is tried once per word and never backtracks, yet finds what the plain pattern finds.
+    from transforms.people import _FOUNDED_BY, _OPENING_ORG, _ORG, _WHOSE
+    for fast in (_WHOSE, _FOUNDED_BY[0]):
+        plain = re.compile(fast.pattern.replace(_OPENING_ORG, f"(?P<org>{_ORG})"))
+        text = before + after
+        assert [(m.span("org"), m.span("name"), m["role"]) for m in fast.finditer(text)] == \
+            [(m.span("org"), m.span("name"), m["role"]) for m in plain.finditer(text)]

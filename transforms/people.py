@@ -35,6 +35,12 @@ _QUALIFIER = (r"(?:(?!(?:who|which|that|and|or|but|said|says|told|is|was|are|wer
               r"in|on|at|of|for|with|by|to|from|as|the|a|an|its|his|her|their)\s)[a-z][\w-]*\s)")
 _ROLE_START = rf"(?i:(?:{ROLE_WORDS}|{_ROLE_PREFIX})\b)"
 _OWN = r"(?:'s|’s)"
+# An organisation that opens a pattern, where a comma or space follows it: tried only from the
+# first capital of each word and read without backtracking (the words end where the space or comma
+# is), so that a long word is read once, not once from each of its capitals. Matches start at the
+# word, the organisation at its capital.
+_OPENING_ORG = (r"(?<![\w&.'-])(?:(?![A-Z])[\w&.'-])*+"
+                r"(?P<org>[A-Z][\w&.'-]*+(?:\s(?:&\s)?[A-Z][\w&.'-]*+){0,5})")
 _AFTER_NAME = re.compile(
     rf"(?P<name>{PERSON}),\s(?:(?:the|a|an|its)\s)?"
     rf"(?:(?P<org1>(?!{_ROLE_START}){_ORG}){_OWN}\s|(?P<org0>(?!{_ROLE_START}){_ORG})\s(?=[a-z])"
@@ -46,7 +52,7 @@ _AFTER_NAME = re.compile(
 _ROLE_LOWER = re.compile(ROLE.lower())
 _NAME_AFTER_ROLE = re.compile(rf",?\s(?P<name>{PERSON})")
 _ORG_BEFORE_ROLE = re.compile(rf"(?P<org>{_ORG})(?:'s|’s|')?\s{_QUALIFIER}{{0,2}}$")
-_WHOSE = re.compile(rf"(?P<org>{_ORG}),\s(?:whose|run by|led by|headed by)\s(?P<role>(?i:{ROLE}))"
+_WHOSE = re.compile(rf"{_OPENING_ORG},\s(?:whose|run by|led by|headed by)\s(?P<role>(?i:{ROLE}))"
                     rf"(?:\sis)?,?\s(?P<name>{PERSON})")
 _WHO = re.compile(rf"(?P<name>{PERSON}),\swho\s(?:studies|works|teaches|researches|leads|heads|runs)\s"
                   rf"[^,;.]{{0,60}}?\b(?:at|for)\s(?P<org>[^,;.()]{{2,80}})")
@@ -55,7 +61,7 @@ _WHO_FOUNDED = re.compile(rf"(?P<name>{PERSON}),\swho\s(?P<role>(?:co-)?found)(?
 # the founder of the company named, whatever the words before the name say they were.
 _FOUNDER_NAME = rf"(?:\S+\s){{0,4}}?(?P<name>{PERSON})(?=,|\.|;|\s(?:and|in|who|to|at|with)\b)"
 _FOUNDED_BY = [
-    re.compile(rf"(?P<org>{_ORG}),?\s(?:which\s|that\s)?(?:was\s|is\s)?(?P<role>(?:co-)?found)ed\s"
+    re.compile(rf"{_OPENING_ORG},?\s(?:which\s|that\s)?(?:was\s|is\s)?(?P<role>(?:co-)?found)ed\s"
                rf"(?:in\s[\w ]{{0,20}}?\s)?by\s{_FOUNDER_NAME}"),
     re.compile(rf"\b(?P<role>(?:[Cc]o-)?[Ff]ound)ed\s(?:in\s[\w ]{{0,20}}?\s)?by\s{_FOUNDER_NAME},\s(?P<org>{_ORG})"),
 ]
@@ -200,9 +206,10 @@ def _candidates(sentence: str, lower: str, last_name: int) -> Iterator[_Candidat
     starts after last_name."""
     for pattern in _FOUNDED_BY if "founded" in lower else ():
         for m in pattern.finditer(sentence):
-            yield _Candidate(m["name"], m.start(), m.span("name"), m["role"].lower() + "er", _group(m, "org"))
+            yield _Candidate(m["name"], min(m.start("org"), m.start("role")), m.span("name"),
+                             m["role"].lower() + "er", _group(m, "org"))
     for m in _WHOSE.finditer(sentence) if "whose" in lower or " by" in lower else ():  # "OpenAI, whose chief executive is Sam Altman"
-        yield _Candidate(m["name"], m.start(), m.span("name"), m["role"], _group(m, "org"))
+        yield _Candidate(m["name"], m.start("org"), m.span("name"), m["role"], _group(m, "org"))
     for m in _LED_BY.finditer(sentence) if " by" in lower else ():  # "Meta, led by Mark Zuckerberg"
         if not NOT_BUSINESS.search(m["org"]):  # not "Series B, led by ..."
             yield _Candidate(m["name"], m.start(), m.span("name"), m["role"] or "head", _group(m, "org"))
