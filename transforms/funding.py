@@ -5,15 +5,20 @@ import re
 from dataclasses import dataclass, replace
 
 from transforms.companies import CompanySpan
-from transforms.money import Money, find_money, stated_usd, to_usd
+from transforms.money import Money, find_money, implied_rate, stated_usd, to_usd, yen_or_yuan
 from transforms.patterns import CaselessPattern, keywords_first, lowered
 from transforms.rows import FundingRow
 
+# "Debut" is a listing unless it launches something: "its market debut", "a muted debut", "debuted on
+# Nasdaq", but not "debuted a robot", "the debut of its model", "debuted last spring".
+_MARKET_DEBUT = (r"debut(?![\w-])(?!\s(?:of\s)?(?:its|a|an|the|their)\b)|"
+                 r"debut(?:ed|ing|s)\s(?:on|in)\s(?!(?:a|an|its|their|the\s(?:film|show|game))\b)")
+_LISTED_THING = r"(?:compan\w+|firms?|groups?|shares|stocks?|peers?|rivals?|units?|subsidiar\w+|entit\w+|parent|arm)\b"
 # Event types by the words that signal them, in order of precedence.
 EVENT_CUES = [
     ("acquisition", r"acquir\w*|acquisition|takeover|take over|buy(?!\s?back)s?|bought|to purchase|"
                     r"pay\w*\b(?:[^.;]|\.(?=\d)){0,50}\bfor\s(?:the\s)?\d+%\sof"),
-    ("ipo", r"IPOs?|initial public offering|listings?|listed|debut\w*|share sale|public offering|"
+    ("ipo", r"IPOs?|initial public offering|listings?|(?<!-)(?<!-\s)listed(?!\s" + _LISTED_THING + r")|" + _MARKET_DEBUT + r"|share sale|public offering|"
             r"go(?:es|ing)? public|float"),
     ("debt", r"loans?|bonds?|notes|debt|credit facility|borrow\w*|lent|lend\w*"),
     ("investment", r"invest(?:s|ed|ing)?\b(?:[^.;]|\.(?=\d))*?\bin\b|purchase of (?:[^.;]|\.(?=\d))*?shares|stake in"),
@@ -26,7 +31,7 @@ EVENT_CUES = [
 _EVENT_RES = [(kind, CaselessPattern(rf"\b(?:{cue})\b")) for kind, cue in EVENT_CUES]
 # Where the one raising money is the object: "invested in X", "lent X", "a round for X", "acquire X".
 _OBJECT_RAISER = CaselessPattern(
-    r"\b(?:invest(?:s|ed|ing)?\b(?:[^.;]|\.(?=\d))*?\b(?:in|into)|investments?\sin(?:to)?|lent|lends?|lending to|acquir\w*|buy|bought|"
+    r"\b(?:invest(?:s|ed|ing)?\b(?:[^.;]|\.(?=\d))*?\b(?:in|into|on)|investments?\sin(?:to)?|lent|lends?|lending to|acquir\w*|buy|bought|"
     r"purchase of|stake in|takeover of|take over|backed(?!\sby)|backing|(?:round|funding|financing) for|"
     r"pay\w*\b(?:[^.;]|\.(?=\d)){0,50}\bof\s(?:its\s)?(?:[\w-]+\s){0,3})\s")
 _INVESTOR_CUE = CaselessPattern(
@@ -36,6 +41,13 @@ _INVESTOR_CUE = CaselessPattern(
 _RECEIVED = CaselessPattern(r"\b(?:receiv(?:ed|es|ing|e)|secur(?:ed|es|ing)|obtain(?:ed|s|ing)|won|got|gets|landed)\b")
 _BACKED_BY = CaselessPattern(r"\b(?:backed|funded)\sby\s(?:the\s)?$")
 _ADVISER_CUE = CaselessPattern(r"\b(?:hired|mandated|appointed|tapped|advised by|arranged by)\s$")
+# Words after a company that make it an arranger or a lead investor, not the raiser.
+_ARRANGES = CaselessPattern(r"\s(?:(?:is|are|was|were)\s(?:said\sto\sbe\s)?)?(?:arrang\w+|underwr\w+|advis(?:ed|es|ing))\b")
+_LEADS = CaselessPattern(r"(?:,\s(?:[\w-]+\s){1,4}[\w-]+,)?\s(?:also\s)?(?:co-)?(?:led|leads|headed)\b(?!\sby)")
+_CITED_SOURCE = CaselessPattern(r"\b(?:according\sto|per|data\s(?:from|by|compiled\sby)|compiled\sby|reported\sby|"
+                                r"figures\sfrom|estimates\sfrom|tracked\sby)\s(?:[\w-]+\s){0,2}$")
+_DESCRIBED_BY = CaselessPattern(r"\b(?:developed|built|operated|owned|run|made|founded|managed|designed|produced)\sby\s(?:the\s)?$")
+_RAISER_AFTER = CaselessPattern(r"\b(?:(?:round|funding|financing|investment)\s(?:in|into)|(?:that|which)\s(?:gave|valued|values))\s$")
 _LIST_GAP = re.compile(r",?\s(?:and\s)?|,\s")
 # Money that is not money raised: prices, results, values, budgets.
 _NOT_RAISED = CaselessPattern(
@@ -43,27 +55,51 @@ _NOT_RAISED = CaselessPattern(
     r"a share|per share|spend\w*|capex|capital expenditure|budget\w*|costs?|charge|assets|"
     r"manag\w*|burn\w*|price|priced at|offer price|closing at|closed at|run rate|agreement|contract)"
     r"\W+(?:\w+\W+){0,5}$")
-_NOT_RAISED_AFTER = CaselessPattern(r"\s?(?:a|per)\s+share\b|\s(?:in the bank|in cash|of cash|in revenue|in sales)")
+_NOT_RAISED_AFTER = CaselessPattern(
+    r"(?:\s?(?:to|-|–)\s?\S+)?\s?(?:(?:a|per)\s+(?:share|ads|adr|unit)\b|each\b|apiece\b)|"
+    r"\s(?:in the bank|in cash|of cash|in revenue|in sales)|"
+    r"\s(?:(?:initial\s)?(?:public\s)?(?:offering|ipo|issue|listing|offer)\s)?price\b|"
+    r"(?:\s\([^)]*\))?\s(?:annually|a\syear(?!\sago|\searlier)|per\s(?:year|annum)|each\syear|every\syear)\b")
+# "raised its capex forecast to $X": a figure raised, not money
+_RAISED_FIGURE = CaselessPattern(
+    r"\brais(?:ed|es|ing)\s(?:its|their|the|his|her)\s(?:[\w-]+\s){0,3}(?:forecasts?|guidance|outlook|targets?|capex|"
+    r"capital\sexpenditures?|spending|budgets?|estimates?|dividends?|prices?|stake|rates?|expectations?|projections?)\b")
+# A share price: "traded at $15.50", "fell to HK$21", "opened at".
+_PRICE_MOVE = CaselessPattern(r"\b(?:trad(?:ed|ing)|fell|rose|jumped|climbed|surged|soared|dropped|slid|sank|opened|"
+                              r"ended|finished)\s(?:as\s(?:high|low|much)\sas\s|to\s|at\s)(?:[\w-]+\s)?$")
 _VALUATION = CaselessPattern(r"(?:valu\w*|worth)\b(?:[^.;]|\.(?=\d)){0,60}?\bat\s(?:\w+\s){0,3}$|(?:valu\w*|worth)\s(?:of\s)?(?:\w+\s){0,2}$")
 # "its latest round, worth $300 million": the size of the round, not a company's worth.
 _SIZE_OF_ROUND = CaselessPattern(r"\b(?:rounds?|funding|financing|placement|offering|ipo|listing|loans?|bonds?)"
-                                 r",?\s(?:worth|totall?ing|valued at)\s(?:about\s|around\s|nearly\s|some\s|up to\s)?$")
+                                 r",?\s(?:worth|totall?ing|valued at)\s(?:[\w-]+\s){0,2}$")
 _VALUATION_AFTER = CaselessPattern(r"\s(?:(?:post|pre)-money\s)?valuation")
+_BEFORE_LISTING = CaselessPattern(r"(?:\b(?:ahead\sof|before|prior\sto|in\sthe\srun-up\sto)\s(?:its\s|the\s|a\s|their\s)?"
+                                  r"(?:planned\s|expected\s|eventual\s)?|\bpre-)$")
 _ROUND = CaselessPattern(r"\b(?:Series [A-H]\+?(?:\s(?:and|&)\sSeries [A-H]\+?)?|seed round|pre-IPO round|angel round)")
 _AGGREGATE = CaselessPattern(r"\b(?:collectively|together|combined|in total|aggregate|between them|altogether)\b")
 _REPORTED = CaselessPattern(r"\b(?:in talks|talks to|preparing|weighing|considering|reportedly|is said to|"
                        r"are said to|sounding out|negotiat\w*)\b")
 _PLANNED = CaselessPattern(r"\b(?:plan(?:s|ned|ning)?|will|would|aims?|seek\w*|expected to|set to|could|agreed to|"
-                      r"(?:is|are) raising|looking to|"
+                      r"(?:is|are) raising|looking to|close to|nearing|fil(?:ed|es|ing) for|application|"
                       r"intends?|proposed|pending|subject to|due to close)\b")
-_FORECAST = CaselessPattern(r"\b(?:expects?|forecasts?|estimates?|predicts?|projects?|reckons?)\b")
+_SOURCES = CaselessPattern(
+    r"\b(?:(?:people|persons?|sources?|insiders?)\s(?:familiar|close|briefed|with\sknowledge)|"
+    r"according\sto\s(?:[\w-]+\s){0,3}(?:sources|people|insiders|a\sperson|a\ssource|another\sperson)|"
+    r"sources\ssaid|sources\stold)\b")
+_YET_TO_CLOSE = CaselessPattern(r"\b(?:(?:(?:is|are)\s)?(?:expected|due|set)\sto\s(?:close|complete|be\scompleted|be\sfinali[sz]ed)|"
+                                r"subject\sto|pending)\b")
+# "projects" as a verb ("it projects a rise"), not the noun ("the project's development").
+_FORECAST = CaselessPattern(r"\b(?:expects?|forecasts?|estimates?|predicts?|projects?(?=\s(?:that|a|an|it|its|revenue|sales)\b)|reckons?)\b")
+# "a $255 million round in December and another $206 million round in June": one event each.
+_ANOTHER = CaselessPattern(r"(?:\band|,)\s(?:another|a\sfurther|a\ssecond|a\sthird|an\sadditional|an\searlier|a\slater)\s"
+                           r"(?:[\w-]+\s)?$")
 # A subject that refers back to a company named earlier ("it", "the Beijing-based firm").
 _ANAPHOR = CaselessPattern(r"\b(?:it|its|the\s(?:[\w-]+\s){0,3}(?:company|firm|group|start-?up|developer|designer|"
                       r"maker|lab|chipmaker|operator|business|provider|lender))\b")
 _COMPANY_NOUN = CaselessPattern(r"(?:the|this)\s(?:[\w-]+\s){0,3}(?:company|firm|group|start-?up|developer|business)\b")
 # Sentences about backers ("ICONIQ led that round") do not change who the story is about.
 _BACKERS = re.compile(r"\b(?:took part|taking part|joined|joining|led|co-led|participated|invested|backed)\b")
-_CLAUSE = re.compile(keywords_first(r";|,\s(?:and|while|but|whereas)\s|\band separately\b|\bwhen\s(?=it\b|they\b)"))
+_CLAUSE = re.compile(keywords_first(r";|,\s(?:and|while|but|whereas)\s|\band separately\b|\bSeparately,\s|"
+                                    r"\bwhen\s(?=it\b|they\b)"))
 _DIVEST = CaselessPattern(r"\b(?:s(?:old|ells?|elling)|sale\sof)\s(?:\S+\s){0,3}stake\b")
 _DIGIT = re.compile(r"\d")
 _QUOTED = re.compile(r"[\"“][^\"”]*[\"”]")
@@ -76,6 +112,7 @@ class Roles:
     raisers: list[str]
     investors: list[str]
     capex: bool = False  # money spent on assets, not raised
+    arranged: bool = False  # a bank or adviser arranges it for someone named before
 
 
 def _clauses(text: str) -> list[tuple[int, int]]:
@@ -96,6 +133,8 @@ def _event_type(clause: str, local: list[tuple[int, CompanySpan]], amount_at: in
         for m in rx.finditer(clause):
             if kind == "acquisition" and not _names_company_after(clause, m.end(), local):
                 continue  # "buy electricity", "buy shares": not a takeover
+            if kind == "ipo" and _BEFORE_LISTING.search(clause, max(0, m.start() - 30), m.start()):
+                continue  # "rounds ahead of its IPO", "a pre-IPO round": money raised before listing
             if kind not in found or (m.start() < amount_at and (found[kind] > amount_at or m.start() > found[kind])):
                 found[kind] = m.start()
     if "investment" in found and _DIVEST.search(clause):
@@ -119,6 +158,8 @@ def _is_raised(text: str, money: Money) -> bool:
     if _SIZE_OF_ROUND.search(text, max(0, money.start - 40), money.start):
         return True
     return not (_NOT_RAISED.search(text, max(0, money.start - 70), money.start)
+                or _RAISED_FIGURE.search(text, 0, money.start)
+                or _PRICE_MOVE.search(text, max(0, money.start - 40), money.start)
                 or _NOT_RAISED_AFTER.match(text, money.end))
 
 
@@ -130,11 +171,13 @@ def _is_valuation(text: str, money: Money) -> bool:
                 or _VALUATION_AFTER.match(text, money.end))
 
 
-def _status(sentence: str) -> str:
-    if _REPORTED.search(sentence) or re.search(r"people familiar|according to (?:people|sources)", sentence) \
-            and not _PLANNED.search(sentence):
+def _status(sentence: str, amount_end: int | None = None) -> str:
+    """Reported when known from others (talks, sources, people familiar); planned when the words
+    before the amount say it is yet to happen, or the sentence says the deal is yet to close."""
+    if _REPORTED.search(sentence) or _SOURCES.search(sentence):
         return "reported"
-    if _PLANNED.search(sentence):
+    if _PLANNED.search(sentence, 0, len(sentence) if amount_end is None else amount_end) \
+            or _YET_TO_CLOSE.search(sentence):
         return "planned"
     return "completed"
 
@@ -143,15 +186,27 @@ def _roles(clause: str, cue: int, local: list[tuple[int, CompanySpan]], event_ty
     """Raisers and investors among the companies of a clause (positions relative to it)."""
     cued: dict[int, str] = {}
     for i, (p, span) in enumerate(local):
-        before = clause[max(0, p - 60):p]
-        if _ADVISER_CUE.search(before):
-            cued[i] = "adviser"
+        before, after = clause[max(0, p - 60):p], clause[p + len(span.surface):]
+        if _ADVISER_CUE.search(before) or _ARRANGES.match(after):
+            cued[i] = "adviser"  # "hired X", "X arranged the loan": banks and advisers
+        elif _CITED_SOURCE.search(before) or _DESCRIBED_BY.search(before):
+            cued[i] = "other"  # "according to PitchBook", "a project developed by X"
+        elif _RAISER_AFTER.search(before):
+            cued[i] = "raiser"  # "a round in X", "a round that gave X a valuation"
+        elif p < cue and _LEADS.match(after):
+            cued[i] = "investor"  # "X led a $50 million round"
         elif p > cue and _INVESTOR_CUE.search(before) or _BACKED_BY.search(before):
             cued[i] = "investor"  # "led by X", "from X"; "X, backed by Y, raised"
         elif i and i - 1 in cued and _LIST_GAP.fullmatch(clause[local[i - 1][1].end - local[i - 1][1].start + local[i - 1][0]:p]):
             cued[i] = cued[i - 1]  # "X, Y and Z" share one role
     investors = [s.company.name for i, (p, s) in enumerate(local) if cued.get(i) == "investor"]
+    named = [(p, s) for i, (p, s) in enumerate(local) if cued.get(i) == "raiser"]
+    if named:  # those named before it without a role put the money in ("X's investment in Y")
+        backers = [s.company.name for i, (p, s) in enumerate(local) if i not in cued and p < named[0][0]]
+        return Roles([named[0][1].company.name], investors + backers)
     free = [(p, s) for i, (p, s) in enumerate(local) if i not in cued]
+    if not free and "adviser" in cued.values():
+        return Roles([], investors, arranged=True)
     obj = _OBJECT_RAISER.search(clause)
     if obj and event_type in ("investment", "acquisition", "debt", "equity_round"):
         after = [s for p, s in free if p >= obj.end() - 1]
@@ -198,7 +253,18 @@ def find_funding(ctx) -> list[FundingRow]:
             topic, previous = names[0], list(dict.fromkeys(names))
         if events and events[-1].companies and events[-1].event_type != "acquisition":
             topic = events[-1].companies[0]  # the raiser, except a takeover's target: the buyer is the subject
-    return _with_unpriced(ctx, rows)
+    return _distinct(_with_unpriced(ctx, rows))
+
+
+def _distinct(rows: list[FundingRow]) -> list[FundingRow]:
+    """One row per event: a headline or lead repeated further down restates the same event."""
+    seen, out = set(), []
+    for row in rows:
+        key = (tuple(row.companies), row.event_type, row.amount, row.currency)
+        if row.amount is None or key not in seen:
+            out.append(row)
+        seen.add(key)
+    return out
 
 
 # A sentence that goes on about the event before it: "Proceeds could rise to HK$5.5 billion if ...".
@@ -294,9 +360,11 @@ def _sentence_events(ctx, sentence, spans, topic, previous, listed) -> list[Fund
         if roles.capex or not raisers or (not local and _FORECAST.search(clause)):
             continue
         if event_type == "equity_round" and raisers[0] in listed and not _ROUND.search(clause) \
-                and not re.search(r"\b(?:round|placement|private)\b", clause):
+                and not re.search(r"\b(?:rounds?|placements?|private)\b", clause):
             event_type = "ipo"  # money a listed newcomer raised is its listing's proceeds
         rows.append(_row(ctx, sentence, clause, event_type, amounts[0], money, values, raisers, roles.investors))
+        rows.extend(_row(ctx, sentence, clause, event_type, m, money, [], raisers, roles.investors)
+                    for m in amounts[1:] if _ANOTHER.search(clause, max(0, m.start - 40), m.start))
         topic = raisers[0]
     return rows
 
@@ -306,7 +374,8 @@ def _referred(clause: str, continued: bool, event_type: str, roles: Roles, topic
     or the subject of an earlier clause of the same sentence ("..., and separately took in")."""
     if _AGGREGATE.search(clause) and previous:
         return previous
-    if topic and (_ANAPHOR.search(clause) or continued or (event_type == "investment" and roles.investors)):
+    if topic and (_ANAPHOR.search(clause) or continued or roles.arranged
+                  or (event_type == "investment" and roles.investors)):
         return [topic]
     return []
 
@@ -317,19 +386,25 @@ def _is_conversion(clause: str, money: Money, all_money: list[Money]) -> bool:
 
 
 def _usd(ctx, clause: str, money: Money, all_money: list[Money]) -> float | None:
+    """The USD figure the sentence states, else at the article's own rate, else at the reference rate."""
     later = [m for m in all_money if m.start > money.start]
     stated = stated_usd(clause, money, later)
-    return stated if stated is not None else to_usd(money.amount, money.currency, ctx.year, ctx.refs.rates)
+    if stated is not None or money.currency == "USD":
+        return money.amount if stated is None else stated
+    texts = [s.text for s in ctx.sentences if "(" in s.text or " or " in s.text]
+    rate = implied_rate(texts, money.currency, lambda m, text: yen_or_yuan(m, text, ctx.article.text))
+    return money.amount / rate if rate else to_usd(money.amount, money.currency, ctx.year, ctx.refs.rates)
 
 
 def _row(ctx, sentence, clause, event_type, amount, money, values, raisers, investors) -> FundingRow:
+    amount = yen_or_yuan(amount, clause, ctx.article.text)
     round_match, written = _ROUND.search(clause), clause
     if round_match is None:
         round_match, written = _ROUND.search(sentence.text), sentence.text
     return FundingRow(
         funding_id=ctx.row_id("funding", sentence.start, amount.start),
         company=raisers[0] if len(raisers) == 1 else None, companies=list(raisers),
-        event_type=event_type, status=_status(sentence.text),
+        event_type=event_type, status=_status(sentence.text, sentence.text.find(clause) + amount.end),
         round=written[round_match.start():round_match.end()] if round_match and event_type == "equity_round" else None,
         amount=amount.amount, currency=amount.currency, amount_usd=_usd(ctx, clause, amount, money),
         amount_qualifier=amount.qualifier,
@@ -342,24 +417,31 @@ def _row(ctx, sentence, clause, event_type, amount, money, values, raisers, inve
 _UNPRICED = [
     # (kind, pattern, words one of which every match holds). Each word checks the boundary before
     # it after its first letter: a pattern that opens with letters lets the engine skip quickly.
-    ("ipo", re.compile(r"(?:d(?<!\wd)ebut\w*|I(?<!\wI)PO|l(?<!\wl)ist(?:ed|ing)|w(?<!\ww)ent public)\b"),
-     ("debut", "IPO", "listed", "listing", "went public")),
+    ("ipo", re.compile(r"(?:d(?<!\wd)ebut\w*|I(?<!\wI)PO|l(?<!\wl)ist(?:ed|ing)|w(?<!\ww)ent public|"
+                       r"f(?<!\wf)irst (?:trading day|day of trad\w+))\b"),
+     ("debut", "IPO", "listed", "listing", "went public", "first trading day", "first day of trad")),
     ("acquisition", re.compile(r"agreed(?<!\wagreed) to (?:take over|acquire|buy)\s"), ("agreed to",)),
 ]
+# A listing being prepared: "is pursuing a Hong Kong IPO", "preparations for a listing", "filed for".
+_LISTING_PLANNED = CaselessPattern(r"\b(?:pursu\w+|prepar\w+|tutoring|appl(?:ied|ication)|fil(?:ed|es|ing)|seek\w*|"
+                                   r"plan\w*|aims?|intends?|considering|weighing|will|would|could|restarted)\b")
 
 
 def _with_unpriced(ctx, rows: list[FundingRow]) -> list[FundingRow]:
-    """Events named without a figure ("MiniMax's market debut") for companies with no priced one."""
+    """Events named without a figure ("MiniMax's market debut") for companies with no priced one;
+    a listing being prepared is a planned one."""
     priced = {(r.event_type, c) for r in rows for c in r.companies}
     text = ctx.article.text
     cues = [m.start() for _, pattern, words in _UNPRICED if any(word in text for word in words)
             for m in pattern.finditer(text)]
     for sentence in ctx.sentences_holding(cues):
+        kinds_here = {r.event_type for r in rows if r.char_start == sentence.start}
         for start, end in _clauses(sentence.text):
             clause = sentence.text[start:end]
-            if any(_is_raised(clause, m) for m in find_money(clause)) or _REPORTED.search(clause):
-                continue
+            has_money = any(_is_raised(clause, m) for m in find_money(clause))
             for kind, pattern, _ in _UNPRICED:
+                if has_money and (kind == "acquisition" or kind in kinds_here):
+                    continue  # the clause's priced event is this one
                 row = _unpriced(ctx, sentence, start, clause, kind, pattern, priced)
                 if row:
                     priced.add((kind, row.companies[0]))
@@ -367,22 +449,32 @@ def _with_unpriced(ctx, rows: list[FundingRow]) -> list[FundingRow]:
     return rows
 
 
+def _listing_cue(clause: str, pattern) -> re.Match | None:
+    """The first cue of the clause that names a listing (not "debuted a robot", "Nasdaq-listed")."""
+    for cue in pattern.finditer(clause):
+        if cue.group(0)[0] not in "dDlL" or _EVENT_RES[1][1].match(clause, cue.start()):
+            return cue
+    return None
+
+
 def _unpriced(ctx, sentence, start, clause, kind, pattern, priced) -> FundingRow | None:
-    cue = pattern.search(clause)
-    if not cue or (kind == "ipo" and _PLANNED.search(clause)):
+    cue = _listing_cue(clause, pattern) if kind == "ipo" else pattern.search(clause)
+    if not cue or (kind == "acquisition" and _REPORTED.search(clause)):
         return None
     spans = [(s.start - sentence.start - start, s) for s in ctx.in_sentence(sentence)]
     if kind == "acquisition":
         near = [s for p, s in spans if p >= cue.end()][:1]
         buyers = [s.company.name for p, s in spans if p < cue.start()]
+        status = "planned"
     else:
         near = sorted((s for p, s in spans if abs(p - cue.start()) < 40), key=lambda s: abs(s.start - sentence.start - start - cue.start()))[:1]
         buyers = []
+        status = "planned" if _LISTING_PLANNED.search(clause) else _status(clause)
     if not near or (kind, near[0].company.name) in priced:
         return None
     name = near[0].company.name
     return FundingRow(
         funding_id=ctx.row_id("funding", sentence.start, kind, name), company=name, companies=[name],
-        event_type=kind, status="planned" if kind == "acquisition" else "completed", round=None,
+        event_type=kind, status=status, round=None,
         amount=None, currency=None, amount_usd=None, amount_qualifier=None, is_aggregate=False,
         investors=buyers, valuation_usd=None, event_date=None, **ctx.grounding(sentence))

@@ -138,3 +138,30 @@ def amount_per_usd(currency: str, year: int, rates: dict[tuple[str, int], float]
     """Units of a currency per USD in a year: the listed year nearest to it (the later on a tie)."""
     years = [y for (c, y) in rates if c == currency]
     return rates[(currency, min(years, key=lambda y: (abs(y - year), -y)))]
+
+
+_JAPAN_WORDS = ("Japan", "Tokyo", " yen", "Nikkei", "Osaka")
+_CHINA_WORDS = ("China", "Chinese", "yuan", "renminbi", "Beijing", "Shanghai", "Shenzhen", "RMB")
+
+
+def yen_or_yuan(money: Money, text: str, article: str) -> Money:
+    """ "¥" is the sign of the yen as well as of the yuan: an amount written with it is yen in an
+    article that names Japan more often than China (text: the amount's sentence)."""
+    if money.currency != "CNY" or not text[money.start:money.end].lstrip().startswith("¥"):
+        return money
+    japan = sum(article.count(word) for word in _JAPAN_WORDS)
+    china = sum(article.count(word) for word in _CHINA_WORDS)
+    return money._replace(currency="JPY") if japan > china else money
+
+
+def implied_rate(texts, currency: str, resolve=lambda m, text: m) -> float | None:
+    """Units of a currency per USD as the article itself converts it ("¥35 billion ($230 million)"),
+    from the first stated conversion among texts; resolve re-reads an amount's currency in context."""
+    for text in texts:
+        money = [resolve(m, text) for m in find_money(text)]
+        for i, m in enumerate(money):
+            if m.currency == currency:
+                usd = stated_usd(text, m, money[i + 1:])
+                if usd:
+                    return m.amount / usd
+    return None

@@ -1,0 +1,135 @@
+"""Funding: the constructions of wire copy, each on a sentence of our own."""
+from datetime import datetime, timezone
+
+import pytest
+
+from transforms.extract import ArticleText, extract_article
+
+
+def _funding(refs, text):
+    when = datetime(2025, 6, 1, tzinfo=timezone.utc)
+    return extract_article(ArticleText("0" * 16, text, when), refs, run_id="r", extractor_version="v").funding
+
+
+def _events(refs, text):
+    return [(r.company, r.event_type, r.status, r.amount, r.currency) for r in _funding(refs, text)]
+
+
+# Listings ----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("text", [
+    "Last month Cohere debuted a coding assistant for banks.",
+    "Groq debuted its newest inference chip in Las Vegas in March.",
+])
+def test_debuting_a_product_is_no_listing(refs, text):
+    assert _funding(refs, text) == []
+
+
+def test_a_muted_debut_is_a_listing(refs):
+    (row,) = _funding(refs, "Groq made a muted debut on Friday after a delay.")
+    assert (row.company, row.event_type, row.amount) == ("Groq", "ipo", None)
+
+
+@pytest.mark.parametrize("text", [
+    "Shares of Groq traded at $31.50 each in New York.",
+    "Groq's shares fell to $18 by midday, below their $20 initial public offering price.",
+    "Groq sold 10 million shares at $18 to $20 apiece.",
+])
+def test_share_prices_are_not_money_raised(refs, text):
+    assert [r for r in _funding(refs, text) if r.amount is not None] == []
+
+
+def test_a_round_before_a_listing_is_no_listing(refs):
+    (row,) = _funding(refs, "Groq raised $400 million in six rounds of fundraising ahead of its IPO.")
+    assert (row.event_type, row.amount) == ("equity_round", 400e6)
+
+
+def test_a_listed_company_described_is_no_listing(refs):
+    text = "Backers include the venture arm of Nvidia, a Nasdaq-listed company, and Tencent."
+    assert _funding(refs, text) == []
+
+
+# Rounds ------------------------------------------------------------------------------------------
+def test_a_round_worth_more_than_an_amount(refs):
+    (row,) = _funding(refs, "Tencent and Alibaba are in talks to invest in Moonshot AI in a funding round "
+                            "worth more than $800 million.")
+    assert (row.company, row.status, row.amount, row.amount_qualifier) == (
+        "Moonshot AI", "reported", 800e6, "more_than")
+
+
+def test_the_investor_who_led_a_round_is_no_raiser(refs):
+    (row,) = _funding(refs, "Sequoia Capital led a $90 million Series B round in Groq.")
+    assert row.company == "Groq" and "Sequoia Capital" in row.investors
+
+
+def test_a_round_that_gave_a_company_its_valuation(refs):
+    (row,) = _funding(refs, "In May, Sequoia Capital led a $40 million round that gave Mistral AI a valuation "
+                            "of $240 million.")
+    assert (row.company, row.amount) == ("Mistral AI", 40e6)
+
+
+def test_two_rounds_in_one_sentence(refs):
+    rows = _funding(refs, "Groq builds inference chips. The company closed a $120 million round in March and "
+                          "another $75 million round in October.")
+    assert [(r.company, r.amount) for r in rows] == [("Groq", 120e6), ("Groq", 75e6)]
+
+
+def test_a_repeated_lead_is_one_event(refs):
+    rows = _funding(refs, "Cohere is raising $500 million, a person familiar said.\n"
+                          "Cohere, the Toronto-based developer, is raising $500 million, a person familiar said.")
+    assert len(rows) == 1
+
+
+def test_a_separately_clause_is_another_raiser(refs):
+    rows = _funding(refs, "Upstage said it raised $90 million from investors including Amazon Corp. Separately, "
+                          "Rebellions said it raised $120 million.")
+    assert [(r.company, r.amount) for r in rows] == [("Upstage", 90e6), ("Rebellions", 120e6)]
+
+
+# Status ------------------------------------------------------------------------------------------
+def test_a_closed_round_stays_completed_beside_a_later_plan(refs):
+    (row,) = _funding(refs, "Groq said it closed a $200 million round to build a plant expected to open in 2027.")
+    assert row.status == "completed"
+
+
+@pytest.mark.parametrize("text, status", [
+    ("Cohere plans to raise $300 million, according to people familiar with the matter.", "reported"),
+    ("Cohere is close to securing a $2 billion loan to fund its data centres.", "planned"),
+    ("Cohere agreed in May to buy Reka AI for $400 million, a deal due to close next year.", "planned"),
+])
+def test_status_from_sources_and_hedges(refs, text, status):
+    (row,) = _funding(refs, text)
+    assert row.status == status
+
+
+# Raisers that are not --------------------------------------------------------------------------
+def test_the_bank_that_arranges_debt_is_no_raiser(refs):
+    text = "Oracle needs cash for its campus. Goldman Sachs arranged $5 billion of debt for the project."
+    (row,) = _funding(refs, text)
+    assert (row.company, row.event_type) == ("Oracle", "debt")
+
+
+def test_a_data_provider_is_no_raiser(refs):
+    text = "Investors put $40 billion into robotics start-ups last year, according to PitchBook."
+    assert _funding(refs, text) == []
+
+
+def test_a_project_developer_is_no_raiser(refs):
+    text = "The total investment in the plant, developed by Hua Hong Semiconductor, came to 9 billion yuan."
+    assert _funding(refs, text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Alphabet raised its 2026 capital expenditure forecast to $90 billion.",
+    "Apple pledged to invest an additional $50 billion on domestic manufacturing.",
+    "Huawei Technologies said it invests more than $20 billion annually in research.",
+])
+def test_spending_and_raised_forecasts_are_not_funding(refs, text):
+    assert _funding(refs, text) == []
+
+
+# Money -------------------------------------------------------------------------------------------
+def test_yen_in_an_article_about_japan_at_the_article_s_own_rate(refs):
+    text = ("Japanese start-ups raised ¥30 billion ($200 million) this quarter, Tokyo data show.\n"
+            "Sakana AI said it raised ¥15 billion from Japan's biggest banks.")
+    rows = [r for r in _funding(refs, text) if r.company == "Sakana AI"]
+    assert [(r.currency, round(r.amount_usd / 1e6)) for r in rows] == [("JPY", 100)]
