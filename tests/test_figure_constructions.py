@@ -110,3 +110,39 @@ def test_an_increase_over_a_past_figure_targets_the_projected_year(refs):
 def test_a_horizon_during_the_next_years(refs):
     (row,) = _extract(refs, "The utility expects load to grow 15% a year during the next four years.").forecasts
     assert (row.horizon_min_years, row.horizon_max_years) == (4, 4)
+
+
+def test_a_year_earlier_compared_with_is_a_baseline_not_the_year(refs):
+    (level, _) = _extract(refs, "Onshore wind capacity touched 410 GW, the agency said, up 12% from a year "
+                                "earlier.").energy_metrics
+    assert (level.value, level.baseline_year) == (410, 2025) and level.year != 2025
+
+
+@pytest.mark.parametrize("text", [
+    "The agency expects national power sales to reach 4,300 billion kWh in 2027.",
+    "Power usage in the country is projected to rise to 11 trillion kilowatt-hours in 2027.",
+])
+def test_power_demand_and_sales_are_the_power_system(refs, text):
+    assert [m.sector for m in _extract(refs, text).energy_metrics] == ["power_system"]
+
+
+def test_a_change_in_emissions_measures_emissions(refs):
+    (row,) = _extract(refs, "The group's direct emissions grew 4% compared to 2024.").energy_metrics
+    assert (row.metric, row.baseline_year) == ("emissions", 2024)
+
+
+def test_a_change_pointing_back_at_an_energy_figure_is_one(refs):
+    rows = _extract(refs, "Grid-scale storage in the province reached 30 GW in 2025. This marks a 55% increase on "
+                          "the year before.").energy_metrics
+    assert [(m.value, m.unit) for m in rows] == [(30, "GW"), (55, "percent")]
+
+
+def test_pointing_back_at_something_else_is_no_energy_figure(refs):
+    rows = _extract(refs, "The firm ordered 300 MW of fuel cells in 2025. That helped lift its revenue by 8 percent.")
+    assert [(m.value, m.unit) for m in rows.energy_metrics] == [(300, "MW")]
+
+
+def test_a_share_in_brackets_after_an_energy_figure_is_one(refs):
+    rows = _extract(refs, "Texas leads the tally of clean power bought by hyperscalers. Georgia is second, with "
+                          "3.1 GW (8.2%).").energy_metrics
+    assert [(m.value, m.unit) for m in rows] == [(3.1, "GW"), (8.2, "percent")]

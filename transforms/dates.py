@@ -18,7 +18,7 @@ _SPANS = [(kind, word, re.compile(keywords_first(pattern))) for kind, word, patt
     ("range", "from", rf"\b(?:from)\s(?P<a>{YEAR})\s(?:through|to|until)\s(?P<b>{YEAR})\b"),
     ("range", "", rf"\b(?:over|in|for|during)\s(?:the\s)?(?P<a>{YEAR})\s?[-–]\s?(?P<b>{YEAR})\b"),
     ("range", "", rf"(?P<a>{YEAR})(?<!\w\d{{4}})\s(?:through|to)\s(?P<b>{YEAR})\b"),
-    ("baseline", "", rf"\b(?:from|than|since|compared with|versus|vs\.?|over)\s(?:in\s)?(?:the\s)?(?:its\s)?(?:levels?\sof\s)?(?P<a>{YEAR})(?:\slevels?)?\b"),
+    ("baseline", "", rf"\b(?:from|than|since|compared (?:with|to)|versus|vs\.?|over)\s(?:in\s)?(?:the\s)?(?:its\s)?(?:levels?\sof\s)?(?P<a>{YEAR})(?:\slevels?)?\b"),
     ("baseline", "level", rf"\b(?:its|the)\s(?P<a>{YEAR})\slevels?\b"),
     ("year", "", rf"\b(?:by|in|for|through|until|to|before|after|at|of|during|from)\s(?:the\s)?(?:end\sof\s|start\sof\s|middle\sof\s|first\shalf\sof\s|second\shalf\sof\s|calendar\s|fiscal\s|mid-|early\s|late\s)?(?P<a>{YEAR})\b"),
     ("year", "", rf"(?P<a>{YEAR})(?<![\d,.$]\d{{4}})(?!\d|,\d)(?!\s?(?:TWh|GWh|MW|GW|%|per))"),
@@ -36,6 +36,7 @@ FUTURE_CUES = CaselessPattern(
     r"outlook|sees|see|puts|reckons?|estimates? that|due to|to come online|going to|intends?|"
     r"scenarios?|base case|believes?|anticipat\w*|probability|chance|odds|next \w+ years|coming years|"
     r"further out)\b")
+_COMPARED_WITH = re.compile(r"\b(?:from|than|compared (?:with|to)|versus|over)\s(?:the\s)?$")
 _DECADE_END = re.compile(keywords_first(r"\b(?:by|before)\s(?:the\s)?end\sof\s(?:the|this)\sdecade\b"))
 _RELATIVE = [(re.compile(keywords_first(words)), delta) for words, delta in [
     (r"\b(?:this year|current year)\b", 0), (r"\b(?:last year|a year earlier)\b", -1), (r"\b(?:next year)\b", 1)]]
@@ -96,7 +97,9 @@ def _mentions(text: str, published_year: int | None) -> Iterator[YearMention]:
             yield YearMention(decade_end, "year", m.start(), m.end())
         for pattern, delta in _RELATIVE if year_word else ():
             for m in pattern.finditer(text):
-                yield YearMention(published_year + delta, "year", m.start(), m.end())
+                # "up 18% from a year earlier": the year compared with, not the figure's
+                kind = "baseline" if _COMPARED_WITH.search(text, max(0, m.start() - 20), m.start()) else "year"
+                yield YearMention(published_year + delta, kind, m.start(), m.end())
         for m in _NOW.finditer(text):
             yield YearMention(published_year, "now", m.start(), m.end())
     for m in finditer_near(_SAME, _SAME_KEY, text, _SAME_REACH) if year_word or "period" in text else ():

@@ -33,7 +33,8 @@ SECTORS = [
     ("hydro", r"hydro\w*"), ("gas", r"\bgas\b|gas-fired|turbines?"), ("coal", r"\bcoal\b|coal-fired|thermal power"),
     ("batteries", r"batter\w*|energy storage|storage"),
     ("power_system", r"\bgrid\b|networks?|power system|generating capacity|power sector|power plants?|"
-                     r"utilit\w*|electricity|\bpeak\b|\bload\b|installed capacity|power consumption|generated"),
+                     r"utilit\w*|electricity|\bpeak\b|\bload\b|installed capacity|power consumption|generated|"
+                     r"power (?:demand|sales|usage|use|generation|supply)|generation capacity|kilowatt-hours|kWh"),
 ]
 _SECTOR_RES = [(name, CaselessPattern(p)) for name, p in SECTORS]
 _SHARE = CaselessPattern(r"\bshare\b|accounts? for|accounted for|\bof (?:all |the |global |national |its |"
@@ -45,6 +46,11 @@ _GENERATION = CaselessPattern(r"generat\w*|produc\w*|output")
 _PEAK_DEMAND = CaselessPattern(r"demand|peak|\bload\b")
 _OWN_CAPACITY = CaselessPattern(r"\s(?:of\s)?(?:[\w-]+\s){0,3}capacity\b")  # "128 GW of new generating capacity"
 _CONSUMPTION = CaselessPattern(r"demand|consum")
+_EMISSION_WORDS = CaselessPattern(r"\bemissions?\b|carbon footprint")
+# A change or share said of the figure before ("This marks a 40% rise", "Ohio has 4 GW (9%)"):
+# an energy figure when that one was.
+_ANAPHORA = re.compile(r"(?:This|That)(?:\s(?:reflects|represents|marks|is|was|would\sbe|means)|['’]s)\s")
+_BRACKETED = re.compile(r"\(\s?(?:about|around|roughly|nearly|some)?\s?$")
 
 
 def is_energy(figure: Figure) -> bool:
@@ -97,7 +103,7 @@ def sector_words(text: str) -> str | None:
 def metric_of(figure: Figure) -> str:
     """What a figure measures, from its unit and the words of its clause."""
     unit, clause = figure.quantity.unit, figure.clause
-    if unit == "tonnes_co2":
+    if unit == "tonnes_co2" or (unit in ("percent", "x") and _EMISSION_WORDS.search(clause)):
         return "emissions"
     if unit == "USD":
         return "investment"
@@ -116,10 +122,12 @@ def metric_of(figure: Figure) -> str:
 
 def find_energy_metrics(ctx, figures: list[Figure], excluded: set[tuple[int, int]]) -> list[EnergyMetricRow]:
     """One row per energy figure of the article (money raised or valued is not one)."""
-    rows = []
-    for f in figures:
+    rows: list[EnergyMetricRow] = []
+    for i, f in enumerate(figures):
         q = f.quantity
-        if not is_energy(f) or q.value is None or (f.sentence.start, q.start) in excluded:
+        if q.value is None or (f.sentence.start, q.start) in excluded:
+            continue
+        if not (is_energy(f) or (q.unit == "percent" and _continues(figures, i, rows))):
             continue
         sector = sector_of(f)
         if sector == "other":
@@ -130,6 +138,21 @@ def find_energy_metrics(ctx, figures: list[Figure], excluded: set[tuple[int, int
             comparator=q.comparator, year=f.year, baseline_year=f.baseline_year,
             is_projection=f.is_projection, source_org=f.source_org, **ctx.grounding(f.sentence)))
     return rows
+
+
+def _continues(figures: list[Figure], i: int, rows: list[EnergyMetricRow]) -> bool:
+    """Whether a change or share speaks of the energy figure just before it: in brackets right
+    after it, or in the next sentence when that opens by pointing back to it."""
+    if not rows or i == 0:
+        return False
+    f, before = figures[i], figures[i - 1]
+    last_was_energy = rows[-1].char_start == before.sentence.start and rows[-1].value == before.quantity.value
+    if not last_was_energy:
+        return False
+    text = f.sentence.text
+    if before.sentence.start == f.sentence.start:
+        return bool(_BRACKETED.search(text, max(0, f.quantity.start - 12), f.quantity.start))
+    return f.index == before.index + 1 and bool(_ANAPHORA.match(text))
 
 
 def _earlier_sector(ctx, index: int) -> str:
