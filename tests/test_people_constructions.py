@@ -88,3 +88,56 @@ def test_initials_do_not_end_a_sentence():
     from transforms.text import split_sentences
 
     assert len(split_sentences("TSMC chief executive C.C. Wei spoke. Shares rose.")) == 2
+
+
+def _companies(refs, text):
+    return {c.name: c.country for c in _extract(refs, text).company_mentions}
+
+
+@pytest.mark.parametrize("text", [
+    "Because of AI, we expect to double sales.",
+    "Separately, a group of investors agreed to buy shares.",
+    "Executives told analysts that Artificial Intelligence (AI) is their main engine.",
+    "The models rival Western counterparts at a fraction of the cost.",
+    "Amazon plans to build 5GW AI campuses in Ohio.",
+    "The start-up said its agent beat Google's Deep Research on the benchmark.",
+    "The IMF, the International Monetary Fund, warned of a bubble.",
+])
+def test_words_that_name_no_company(refs, text):
+    from transforms.gazetteer import Gazetteer  # noqa: F401 - only the gazetteer's own names may appear
+    found = _companies(refs, text)
+    assert not any(name.startswith(("Because", "Separately", "Artificial", "Western", "5GW", "Deep", "International"))
+                   for name in found), found
+
+
+def test_an_opening_word_is_not_part_of_a_company_name(refs):
+    assert "Lumen Robotics Inc" in _companies(refs, "When Lumen Robotics Inc raised funds, rivals followed.")
+
+
+def test_a_person_of_a_company_is_not_part_of_its_name(refs):
+    text = "Margins will recover, said Kim Ji-woo of Hanbit Investment & Securities."
+    assert "Hanbit Investment & Securities" in _companies(refs, text)
+    assert ("Kim Ji-woo", None, "Hanbit Investment & Securities") in _people(refs, text)
+
+
+def test_funds_are_investment_firms(refs):
+    found = _companies(refs, "The round was led by Suzhou Robotics Industry Fund, a state-backed investor.")
+    assert found.get("Suzhou Robotics Industry Fund") == "CN"
+
+
+def test_a_name_with_and_without_ai_is_one_company(refs):
+    rows = _extract(refs, "Meituan is buying AI company Polar Star from its founder. Polar Star AI builds models.")
+    assert [c.name for c in rows.company_mentions if c.name.startswith("Polar")] == ["Polar Star"]
+
+
+def test_a_company_found_from_context_takes_its_parent_s_country(refs):
+    assert _companies(refs, "Power equipment maker State Grid Yuanheng Group won the tender.")\
+        .get("State Grid Yuanheng Group") == "CN"
+
+
+def test_a_company_found_from_context_takes_the_article_s_clear_home_country(refs):
+    text = ("Baidu, Alibaba and Tencent backed the round, as did venture firm Qiantang Capital. "
+            "ByteDance declined to comment.")
+    assert _companies(refs, text)["Qiantang Capital"] == "CN"
+    mixed = "Nvidia, Alibaba and SoftBank backed the round, as did venture firm Qiantang Capital."
+    assert _companies(refs, mixed)["Qiantang Capital"] is None

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import NamedTuple
 
 from transforms.gazetteer import Company, Gazetteer, slugify
@@ -17,8 +18,13 @@ ORG_HEADS = (
     "Technologies|Technology|Advisors|Advisers|Advisory|Research|Insight|Labs|Systems|"
     "Semiconductor|Electronics|Networks|Data Centers|Platforms|Intelligence|Robotics|"
     "Solutions|Markets|Analytics|Consulting|Industries|Equity|Asset Management|"
-    "Fund Management|Energy|Power|International|Medical|AI"
+    "Fund Management|Fund|Funds|Energy|Power|International|Medical|AI"
 )
+# Heads that also end the names of products, units and reports ("OpenAI's Deep Research"): after
+# another company's possessive they name no company of their own.
+_WEAK_HEADS = re.compile(
+    r"\s(?:Research|Intelligence|AI|Systems|Platforms|Solutions|Analytics|Insight|Labs|Energy|Power|Networks|"
+    r"Robotics|Medical|Technology|Technologies|Electronics|Semiconductor|Data Centers|Markets|International)$")
 # Common nouns that introduce a company name ("games developer miHoYo").
 DESCRIPTORS = (
     "start-up|startup|company|firm|developer|maker|designer|brokerage|consultancy|chipmaker|"
@@ -33,7 +39,7 @@ NOT_BUSINESS = re.compile(
     r"Exchange|Association|Center|Centre|Committee|Congress|Senate|House|Court|Reserve|"
     r"Party|Times|Post|Journal|News|Daily|Magazine|Report|Index|Act|Program|Programme|"
     r"Summit|Conference|Forum|Market|Valley|Initiative|Plan|List|Campus|Project|"
-    r"Series|Round|Tranche|Mr|Ms|Dr|President|Secretary|Minister)\b"
+    r"Series|Round|Tranche|Mr|Ms|Dr|President|Secretary|Minister|Monetary)\b"
     r"|-(?:ready|based|backed|owned|listed|focused|led|style|linked)\b"
 )
 # Companies not in the gazetteer are found from context: a maximal run of capitalised words is a
@@ -103,7 +109,9 @@ _INSTITUTION_BEFORE = re.compile(
 # Institutions whose names hold a company's ("the People's Bank of China" is not Bank of China).
 INSTITUTION = re.compile(r"People['’]s Bank of China")
 _LEADING = re.compile(
-    r"^(?:(?:The|A|An|Its|Their|His|Her|Shares|Stock|Units|Parts|Some|Many|Most|All|Both|Each)\s(?:of\s)?)+"
+    r"^(?:(?:The|A|An|Its|Their|His|Her|Shares|Stock|Units|Parts|Some|Many|Most|All|Both|Each|When|Because|"
+    r"Separately|Meanwhile|However|Although|While|If|After|Before|Since|Unlike|Like|Despite|Western|Eastern)"
+    r"\s(?:of\s)?)+"
     rf"|^[A-Z][\w ]*?-based\s|^(?:{_KIND_WORDS})\s(?=\S)")
 _BASED = re.compile(r"([A-Z][\w]*(?:\s[A-Z][\w]*)?)-based\s[^,.;]{0,40}$")
 
@@ -117,6 +125,15 @@ class CompanySpan(NamedTuple):
     company: Company
 
 
+# Words that name no company on their own ("Artificial Intelligence", "Separately").
+_GENERIC = frozenset(ORG_HEADS.split("|")) | {
+    "Artificial", "General", "Global", "Digital", "Green", "Clean", "Data", "Cloud", "Chip", "Chips", "Western",
+    "Eastern", "Separately", "Meanwhile", "However", "Although", "Because", "When", "While", "Industry"}
+# "Jane Roe of Acme Securities": a person of the company, not part of its name.
+_PERSON_OF = re.compile(r"^[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?(?:\s[A-Z][a-z]+(?:-[a-z]+)?){1,2}\sof\s(?=\S)")
+_QUANTITY = re.compile(r"^\d[\d.,]*\s?(?:[kMGT]Wh?|bn|nm|[BMK])\b")
+
+
 def _clean_candidate(name: str) -> tuple[str | None, str | None]:
     """(name, country implied by a leading "X's"/"X-based"), or (None, None) when not a business."""
     name = _LEADING.sub("", name.strip(" ,.'’"))
@@ -124,9 +141,16 @@ def _clean_candidate(name: str) -> tuple[str | None, str | None]:
     owner = re.match(r"^(.+?)(?:'s|’s|(?<=s)['’])\s(.+)$", name)
     if owner:  # "China's GDS Holdings", "BlackRock's Global Infrastructure Partners", "Bill Gates' X"
         country, name = PLACES.get(owner.group(1)), owner.group(2)
+        if country is None and _WEAK_HEADS.search(" " + name):
+            return None, None  # a company's product or unit: "OpenAI's Deep Research"
+    person = _PERSON_OF.match(name)
+    if person and _HEAD_END.search(name) and not _GENERIC.intersection(person.group(0).split()):
+        name = name[person.end():]
     name = re.sub(r"(?:'s|’s)$", "", name)
     tokens = name.split()
-    if not tokens or NOT_BUSINESS.search(name) or name in PLACES:
+    if not tokens or NOT_BUSINESS.search(name) or name in PLACES or _QUANTITY.match(name):
+        return None, None
+    if all(t in _GENERIC for t in tokens):
         return None, None
     if all(t in PLACES or t in ("AI", "New", "North", "South") for t in tokens):
         return None, None
@@ -235,9 +259,38 @@ def _local_acronyms(text: str, gazetteer: Gazetteer) -> set[str]:
     return redefined
 
 
+def _same_as_shorter(discovered: dict[str, Company]) -> None:
+    """"Light Year AI" and "Light Year" in one article are one company, named the shorter way."""
+    for name in list(discovered):
+        base = name[:-3] if name.endswith(" AI") else None
+        if base in discovered:
+            discovered[name] = discovered[base]
+
+
+def _with_home_country(discovered: dict[str, Company], known: list[tuple[int, int, Company]],
+                       gazetteer: Gazetteer) -> None:
+    """A company found from context without a country takes its parent's ("State Grid Xinyuan
+    Group" is Chinese like State Grid), else the country most of the article's known companies
+    share, when it is a clear majority (a story about Chinese robot makers names Chinese backers)."""
+    countries = Counter(c.country for c in {c.company_id: c for _, _, c in known}.values() if c.country)
+    total = sum(countries.values())
+    home, count = countries.most_common(1)[0] if countries else (None, 0)
+    majority = home if total >= 3 and count >= 2 * total / 3 else None
+    for name, company in discovered.items():
+        if company.country:
+            continue
+        parent = gazetteer.find(name)
+        country = parent[0][2].country if parent and parent[0][0] == 0 else majority
+        if country:
+            discovered[name] = Company(company.company_id, company.name, country, company.aliases)
+
+
 def find_companies(text: str, gazetteer: Gazetteer) -> list[CompanySpan]:
     """Every company mention in an article, known or recognised from context."""
+    known = gazetteer.find(text)
     discovered = _context_candidates(text, gazetteer)
+    _with_home_country(discovered, known, gazetteer)
+    _same_as_shorter(discovered)
     surfaces: dict[str, Company] = dict(discovered)
     for company in list(discovered.values()):
         for form in _short_forms(company):
@@ -245,7 +298,7 @@ def find_companies(text: str, gazetteer: Gazetteer) -> list[CompanySpan]:
                 surfaces.setdefault(form, company)
     redefined = _local_acronyms(text, gazetteer)
     institutions = [m.span() for m in INSTITUTION.finditer(text)]
-    spans = [CompanySpan(s, e, text[s:e], c) for s, e, c in gazetteer.find(text)
+    spans = [CompanySpan(s, e, text[s:e], c) for s, e, c in known
              if text[s:e] not in redefined and not any(a <= s < b for a, b in institutions)]
     if surfaces:
         spans += [CompanySpan(s, e, text[s:e], c) for s, e, c in Gazetteer.of_surfaces(surfaces).find(text)]
