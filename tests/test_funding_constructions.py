@@ -133,3 +133,30 @@ def test_yen_in_an_article_about_japan_at_the_article_s_own_rate(refs):
             "Sakana AI said it raised ¥15 billion from Japan's biggest banks.")
     rows = [r for r in _funding(refs, text) if r.company == "Sakana AI"]
     assert [(r.currency, round(r.amount_usd / 1e6)) for r in rows] == [("JPY", 100)]
+
+
+# Raisers no gazetteer knows ----------------------------------------------------------------------
+@pytest.mark.parametrize("text, name", [
+    ("Quillwork, a maker of warehouse robots, raised $12 million.", "Quillwork"),
+    ("• March 3: Brightloom raised RMB 200 million.", "Brightloom"),
+    ("Earlier this year, Brightloom closed a $9 million seed round.", "Brightloom"),
+    ("Tencent led a $30 million Series B round in Brightloom.", "Brightloom"),
+])
+def test_an_unknown_raiser_named_where_the_raiser_stands(refs, text, name):
+    (row,) = [r for r in _funding(refs, text) if r.amount is not None]
+    assert row.company == name
+
+
+@pytest.mark.parametrize("text", [
+    "Investors raised their bets on chip stocks by $2 billion.",
+    "In March, Singapore raised $3 billion from a bond sale.",
+])
+def test_no_unknown_raiser_from_common_words_or_places(refs, text):
+    assert [r.company for r in _funding(refs, text)] in ([], [None])
+
+
+def test_rounds_and_listings_without_a_figure(refs):
+    text = ("Brightloom, backed by Tencent, completed a Series A+ round.\n"
+            "Quillwork went public in Hong Kong on Tuesday.")
+    assert [(r.company, r.event_type, r.amount) for r in _funding(refs, text)] == [
+        ("Brightloom", "equity_round", None), ("Quillwork", "ipo", None)]

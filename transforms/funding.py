@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 
 from transforms.companies import CompanySpan
 from transforms.money import Money, find_money, implied_rate, stated_usd, to_usd, yen_or_yuan
+from transforms.raisers import object_raiser, subject_raiser
 from transforms.patterns import CaselessPattern, keywords_first, lowered
 from transforms.rows import FundingRow
 
@@ -356,7 +357,8 @@ def _sentence_events(ctx, sentence, spans, topic, previous, listed) -> list[Fund
         if not amounts:
             continue
         roles = _roles(clause, amounts[0].start, local, event_type)
-        raisers = roles.raisers or _referred(clause, start > 0, event_type, roles, topic, previous)
+        raisers = roles.raisers or _unknown_raiser(clause, amounts[0].start, local, roles) \
+            or _referred(clause, start > 0, event_type, roles, topic, previous)
         if roles.capex or not raisers or (not local and _FORECAST.search(clause)):
             continue
         if event_type == "equity_round" and raisers[0] in listed and not _ROUND.search(clause) \
@@ -367,6 +369,15 @@ def _sentence_events(ctx, sentence, spans, topic, previous, listed) -> list[Fund
                     for m in amounts[1:] if _ANOTHER.search(clause, max(0, m.start - 40), m.start))
         topic = raisers[0]
     return rows
+
+
+def _unknown_raiser(clause: str, cue: int, local, roles: Roles) -> list[str]:
+    """A raiser no gazetteer or cue knows, named where the raiser stands ("Acme raised $5 million",
+    "a round in Acme"), when no known company stands before the amount."""
+    if any(p < cue and s.company.name not in roles.investors for p, s in local):
+        return []
+    name = subject_raiser(clause, cue) or object_raiser(clause)
+    return [name] if name else []
 
 
 def _referred(clause: str, continued: bool, event_type: str, roles: Roles, topic, previous) -> list[str]:
@@ -421,6 +432,9 @@ _UNPRICED = [
                        r"f(?<!\wf)irst (?:trading day|day of trad\w+))\b"),
      ("debut", "IPO", "listed", "listing", "went public", "first trading day", "first day of trad")),
     ("acquisition", re.compile(r"agreed(?<!\wagreed) to (?:take over|acquire|buy)\s"), ("agreed to",)),
+    # "Acme completed a Series A round": a round whose size the text does not give.
+    ("equity_round", re.compile(r"(?:c(?<!\wc)ompleted|c(?<!\wc)losed|r(?<!\wr)aised|s(?<!\ws)ecured) (?:a|an|its) "
+                                r"(?:[\w+-]+ ){0,4}(?:round|financing)\b"), ("round", "financing")),
 ]
 # A listing being prepared: "is pursuing a Hong Kong IPO", "preparations for a listing", "filed for".
 _LISTING_PLANNED = CaselessPattern(r"\b(?:pursu\w+|prepar\w+|tutoring|appl(?:ied|ication)|fil(?:ed|es|ing)|seek\w*|"
@@ -452,6 +466,8 @@ def _with_unpriced(ctx, rows: list[FundingRow]) -> list[FundingRow]:
 def _listing_cue(clause: str, pattern) -> re.Match | None:
     """The first cue of the clause that names a listing (not "debuted a robot", "Nasdaq-listed")."""
     for cue in pattern.finditer(clause):
+        if _BEFORE_LISTING.search(clause, max(0, cue.start() - 30), cue.start()):
+            continue  # "ahead of its IPO"
         if cue.group(0)[0] not in "dDlL" or _EVENT_RES[1][1].match(clause, cue.start()):
             return cue
     return None
@@ -466,15 +482,35 @@ def _unpriced(ctx, sentence, start, clause, kind, pattern, priced) -> FundingRow
         near = [s for p, s in spans if p >= cue.end()][:1]
         buyers = [s.company.name for p, s in spans if p < cue.start()]
         status = "planned"
+    elif kind == "equity_round":
+        return _unpriced_round(ctx, sentence, start, clause, cue, spans, priced)
     else:
-        near = sorted((s for p, s in spans if abs(p - cue.start()) < 40), key=lambda s: abs(s.start - sentence.start - start - cue.start()))[:1]
+        near = sorted((s for p, s in spans if abs(p - cue.start()) < 40
+                       and not _INVESTOR_CUE.search(clause, max(0, p - 60), p)),
+                      key=lambda s: abs(s.start - sentence.start - start - cue.start()))[:1]
         buyers = []
         status = "planned" if _LISTING_PLANNED.search(clause) else _status(clause)
-    if not near or (kind, near[0].company.name) in priced:
+    name = near[0].company.name if near else (subject_raiser(clause, cue.end()) if kind == "ipo" else None)
+    if not name or (kind, name) in priced:
         return None
-    name = near[0].company.name
+    return _unpriced_row(ctx, sentence, kind, name, status, buyers)
+
+
+def _unpriced_round(ctx, sentence, start, clause, cue, spans, priced) -> FundingRow | None:
+    """A round without a figure, of the company that is the subject of its verb."""
+    before = [(p, s) for p, s in spans if p < cue.start()]
+    if before and not _INVESTOR_CUE.search(clause, max(0, before[-1][0] - 60), before[-1][0]):
+        name = before[0][1].company.name if before[0][0] < 40 else None
+    else:
+        name = subject_raiser(clause, cue.end())
+    if not name or ("equity_round", name) in priced or _REPORTED.search(clause):
+        return None
+    return _unpriced_row(ctx, sentence, "equity_round", name, _status(clause), [])
+
+
+def _unpriced_row(ctx, sentence, kind, name, status, investors) -> FundingRow:
     return FundingRow(
         funding_id=ctx.row_id("funding", sentence.start, kind, name), company=name, companies=[name],
         event_type=kind, status=status, round=None,
         amount=None, currency=None, amount_usd=None, amount_qualifier=None, is_aggregate=False,
-        investors=buyers, valuation_usd=None, event_date=None, **ctx.grounding(sentence))
+        investors=investors, valuation_usd=None, event_date=None, **ctx.grounding(sentence))
