@@ -146,3 +146,18 @@ def test_a_share_in_brackets_after_an_energy_figure_is_one(refs):
     rows = _extract(refs, "Texas leads the tally of clean power bought by hyperscalers. Georgia is second, with "
                           "3.1 GW (8.2%).").energy_metrics
     assert [(m.value, m.unit) for m in rows] == [(3.1, "GW"), (8.2, "percent")]
+
+
+def test_an_undated_article_dates_itself_by_the_year_named_beside_this_year():
+    from transforms.dates import infer_reference_year
+
+    text = ("Developers plan 40 GW of new plants this year, short of the record set in 2003.\n\n"
+            "Looking at the 2027 outlook as a whole, wind should add 9 GW this year, the agency said. "
+            "Some 6 GW were installed in 2026.")
+    assert infer_reference_year(text) == 2027
+
+
+def test_this_year_of_an_undated_article_is_its_year(refs):
+    rows = _extract(refs, "The 2027 outlook covers this year in full.\n\nThe operator expects to retire 5 GW of coal "
+                          "this year.", published=None)
+    assert [(f.value, f.target_year) for f in rows.forecasts] == [(5, 2027)]

@@ -29,6 +29,9 @@ _SAME = re.compile(r"\b(?:(?:by|at|to|over|during|in)\s)?(?:the\s)?(?:end\sof\s)
 _SAME_KEY, _SAME_REACH = re.compile(r"year|period"), 30
 _BY_YEAR = re.compile(r"\bby\s(?:the\s)?(?:end\sof\s)?\d{4}")
 _HISTORICAL = re.compile(rf"\b(?:in|during|for)\s(?P<a>{YEAR})\b")
+_THIS_YEAR = re.compile(r"\bthis year\b")
+# A year named as such, not one compared with ("up from 2023") nor part of a number.
+_NAMED_YEAR = re.compile(rf"(?<![\d,.])(?<!from\s)(?<!since\s)(?<!than\s)(?<!with\s)(?<!to\s)\b{YEAR}\b(?![\d,])")
 # Words that make a statement forward-looking ("expectations" are what results beat or missed).
 FUTURE_CUES = CaselessPattern(
     r"\b(?:will|would|could|should|may|might|expect(?!ations?\b)\w*|project\w*|forecast\w*|predict\w*|set to|"
@@ -107,15 +110,26 @@ def _mentions(text: str, published_year: int | None) -> Iterator[YearMention]:
 
 
 def infer_reference_year(text: str) -> int | None:
-    """For an undated article: the latest year it reports in the past tense ("in 2024")."""
+    """For an undated article: the one year a sentence names beside "this year" ("the 2025 picture
+    ... this year"), else the latest year it reports in the past tense ("in 2024")."""
+    beside = []
+    for m in _THIS_YEAR.finditer(text) if "this year" in text else ():
+        named = {int(y) for y in _NAMED_YEAR.findall(_sentence_around(text, m.start(), m.end()))}
+        beside += named if len(named) == 1 else []
+    if beside:
+        return max(beside)
     years = []
     for m in _HISTORICAL.finditer(text):
-        start = max(text.rfind(". ", 0, m.start()), text.rfind("\n", 0, m.start())) + 1
-        ends = [e for e in (text.find(". ", m.end()), text.find("\n", m.end())) if e >= 0]
-        sentence = text[start:min(ends) if ends else len(text)]
+        sentence = _sentence_around(text, m.start(), m.end())
         if not (FUTURE_CUES.search(sentence) or _BY_YEAR.search(sentence)):
             years.append(int(m.group("a")))
     return max(years) if years else None
+
+
+def _sentence_around(text: str, start: int, end: int) -> str:
+    begin = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start)) + 1
+    ends = [e for e in (text.find(". ", end), text.find("\n", end)) if e >= 0]
+    return text[begin:min(ends) if ends else len(text)]
 
 
 def find_horizon(text: str) -> tuple[float | None, float | None]:
