@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 ARGS ?=
 
-.PHONY: run test bench clean
+.PHONY: run test bench dictionary clean
 
 # Re-install only when the pinned set or the project metadata changes.
 $(STAMP): requirements.lock pyproject.toml
@@ -21,6 +21,9 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m flows.bench
+
+dictionary: $(STAMP)
+	$(PY) -c 'from ai_race_tables.dictionary import write_readme; write_readme()'
 
 clean:
 	rm -rf $(VENV)

@@ -13,6 +13,8 @@ import pyarrow as pa
 from deltalake import DeltaTable, write_deltalake
 from deltalake.exceptions import TableNotFoundError
 
+from ai_race_tables.dictionary import field_metadata
+
 _ARROW = {str: pa.string(), int: pa.int64(), float: pa.float64(), bool: pa.bool_(),
           datetime: pa.timestamp("us", tz="UTC"), date: pa.date32()}
 
@@ -27,9 +29,11 @@ def _arrow_type(hint) -> pa.DataType:
 
 
 def arrow_schema(row_type: type) -> pa.Schema:
-    """Arrow schema of a row dataclass: its fields, in order, with their types."""
+    """Arrow schema of a row dataclass: its fields, in order, with their types and, for published
+    tables, the data dictionary's description, unit, allowed values and example."""
     hints = typing.get_type_hints(row_type)
-    return pa.schema([pa.field(f.name, _arrow_type(hints[f.name])) for f in dataclasses.fields(row_type)])
+    return pa.schema([pa.field(f.name, _arrow_type(hints[f.name]), metadata=field_metadata(row_type, f.name))
+                      for f in dataclasses.fields(row_type)])
 
 
 def to_arrow(rows: list, row_type: type) -> pa.Table:

@@ -110,6 +110,7 @@ def _process(root: str, local: Path, staging: Path, ids: list[str], summary: Run
                           unmapped(summary.run_id), unmapped(version)).result()
         tables = {table: staged(staging, table) for table in STAGED}
         tables["companies"] = publishing.companies_table(root, tables["company_mentions"], tables["articles"], ids)
+        tables["funding"] = publishing.funding_table(root, tables["funding"], ids)
     with _timed(summary, "validate"):
         rejected = _validate(local, tables, summary)
     if summary.blocked:

@@ -6,13 +6,16 @@ from datetime import datetime, timezone
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute  # noqa: F401  (pa.compute)
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from ai_race_tables import storage
 from flows import raw_zone
+from flows.reference import company_facts
 from flows.bookkeeping import INTERNAL, ExtractionRow, RejectedRow, RunRow
 from transforms.companies_table import aggregate_companies
+from transforms.funding_events import event_keys
 from transforms.rows import FACT_TABLES, TABLES
 
 
@@ -65,7 +68,37 @@ def companies_table(data_dir: str, mentions: pa.Table, articles: pa.Table, ids: 
     all_articles = _after_run(data_dir, "articles", ids, articles,
                               ["article_id", "published_at", "ingested_at"]).set_index("article_id")
     dates = all_articles["published_at"].fillna(all_articles["ingested_at"])
-    return storage.to_arrow(aggregate_companies(all_mentions, dates), TABLES["companies"][0])
+    return storage.to_arrow(aggregate_companies(all_mentions, dates, company_facts()), TABLES["companies"][0])
+
+
+_EVENT_COLUMNS = ["funding_id", "article_id", "company_id", "event_type", "amount_usd", "event_date",
+                  "event_date_precision", "published_at", "event_key"]
+
+
+def funding_table(data_dir: str, funding: pa.Table, ids: list[str]) -> pa.Table:
+    """This run's funding rows with event keys computed over the whole table after the run, plus
+    every row of other articles whose event key that changes (they are rewritten too)."""
+    schema = storage.arrow_schema(TABLES["funding"][0])
+    old = storage.read_arrow(data_dir, "funding")
+    old = None if old is None else _conformed(old, schema)
+    kept = old.filter(pa.compute.invert(pa.compute.is_in(old["article_id"], pa.array(ids, pa.string())))) \
+        if old is not None else schema.empty_table()
+    both = pa.concat_tables([kept.select(_EVENT_COLUMNS), funding.select(_EVENT_COLUMNS)]).to_pandas()
+    keys = event_keys(both).tolist()
+    changed = {article for article, stored, key in zip(both["article_id"], both["event_key"], keys[:kept.num_rows])
+               if stored != key}
+    rekeyed = kept.filter(pa.compute.is_in(kept["article_id"], pa.array(sorted(changed), pa.string())))
+    out = pa.concat_tables([rekeyed, funding.cast(schema)])
+    key_of = dict(zip(both["funding_id"], keys))  # funding_id is the table's key
+    column = pa.array([key_of[f] for f in out.column("funding_id").to_pylist()], pa.string())
+    return out.set_column(out.schema.get_field_index("event_key"), schema.field("event_key"), column)
+
+
+def _conformed(table: pa.Table, schema: pa.Schema) -> pa.Table:
+    """A stored table in the current schema: columns added since it was written are null."""
+    columns = [table.column(f.name).cast(f.type) if f.name in table.column_names
+               else pa.nulls(table.num_rows, f.type) for f in schema]
+    return pa.Table.from_arrays(columns, schema=schema)
 
 
 def reject_rows(table: str, data: pa.Table, rejected: dict[int, list[str]], run_id: str) -> tuple[pa.Table, list[RejectedRow]]:
@@ -85,8 +118,9 @@ def publish(data_dir: str, tables: dict[str, pa.Table], ids: list[str], run_id: 
     """One commit per changed table, then the rejects and the extraction marks."""
     ensure_tables(data_dir)
     if ids:
-        for table in ("articles", *FACT_TABLES):
-            storage.replace_articles(data_dir, table, tables[table], ids)
+        for table in ("articles", *FACT_TABLES):  # funding may rewrite other articles' event keys
+            written = set(tables[table].column("article_id").to_pylist())
+            storage.replace_articles(data_dir, table, tables[table], sorted(written | set(ids)))
         if not storage.read_arrow(data_dir, "companies").equals(tables["companies"]):
             storage.overwrite(data_dir, "companies", tables["companies"])
     if rejected:

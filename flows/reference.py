@@ -7,7 +7,7 @@ from pathlib import Path
 
 import transforms
 from transforms.extract import ReferenceData
-from transforms.gazetteer import Gazetteer
+from transforms.gazetteer import Gazetteer, slugify
 from transforms.money import every_year
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,6 +23,12 @@ def load_reference() -> ReferenceData:
     """The gazetteer and currency rates shipped in seeds/."""
     rates = {(r["currency"], int(r["year"])): float(r["units_per_usd"]) for r in _rows("currency_rates.csv")}
     return ReferenceData(Gazetteer.from_rows(_rows("companies.csv")), every_year(rates))
+
+
+def company_facts() -> dict[str, tuple[str | None, str | None]]:
+    """company_id -> (kind, ticker) of every company in the gazetteer."""
+    return {slugify(r["name"]): ((r.get("kind") or "").strip() or None, (r.get("ticker") or "").strip() or None)
+            for r in _rows("companies.csv")}
 
 
 def extractor_version() -> str:

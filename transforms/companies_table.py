@@ -11,8 +11,11 @@ def _first_valid(series: pd.Series):
     return valid.mode().iloc[0] if not valid.empty else None
 
 
-def aggregate_companies(mentions: pd.DataFrame, article_dates: pd.Series) -> list[CompanyRow]:
-    """Companies from company_mentions; article_dates maps article_id to its date."""
+def aggregate_companies(mentions: pd.DataFrame, article_dates: pd.Series,
+                        facts: dict[str, tuple[str | None, str | None]] | None = None) -> list[CompanyRow]:
+    """Companies from company_mentions; article_dates maps article_id to its date, facts a
+    company_id to its (kind, ticker) in the gazetteer."""
+    facts = facts or {}
     if mentions.empty:
         return []
     frame = mentions.assign(seen=mentions["article_id"].map(article_dates))
@@ -28,5 +31,7 @@ def aggregate_companies(mentions: pd.DataFrame, article_dates: pd.Series) -> lis
             n_mentions=int(group["n_mentions"].sum()),
             first_seen=seen.min().to_pydatetime() if not seen.empty else None,
             last_seen=seen.max().to_pydatetime() if not seen.empty else None,
+            kind=facts.get(str(company_id), (None, None))[0],
+            ticker=facts.get(str(company_id), (None, None))[1],
         ))
     return rows

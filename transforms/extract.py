@@ -15,6 +15,7 @@ from transforms.energy import find_energy_metrics
 from transforms.figures import find_figures
 from transforms.forecasts import find_forecasts
 from transforms.funding import find_funding
+from transforms.funding_links import link_funding
 from transforms.gazetteer import Gazetteer
 from transforms.money import find_money
 from transforms.patterns import keywords_first
@@ -173,7 +174,7 @@ def extract_article(article: ArticleText, refs: ReferenceData, *, run_id: str,
                   refs, {"article_id": article.article_id, "run_id": run_id,
                          "extractor_version": extractor_version})
     people = _people(ctx)
-    funding = find_funding(ctx)
+    funding = link_funding(find_funding(ctx), ctx.companies, article.published_at)
     speakers = _speakers(ctx, _name_forms(people))
     figures = find_figures(ctx, speakers, {p.name: p.organization for p in people if p.organization})
     money_raised = {(r.char_start, pos) for r in funding for pos in _amount_positions(r)}

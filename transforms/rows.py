@@ -39,6 +39,8 @@ class CompanyRow:
     n_mentions: int
     first_seen: datetime | None
     last_seen: datetime | None
+    kind: str | None = None  # the gazetteer's sector; null for companies it does not know
+    ticker: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -74,6 +76,13 @@ class FundingRow(Grounded):
     investors: list[str]
     valuation_usd: float | None
     event_date: date | None
+    # Filled after extraction (transforms.funding_links) and at publish (transforms.funding_events),
+    # so that the funding extractor need not know of them.
+    event_date_precision: str | None = None
+    published_at: datetime | None = None
+    company_id: str | None = None
+    country: str | None = None
+    event_key: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

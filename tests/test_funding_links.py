@@ -1,0 +1,114 @@
+"""Event dates, the raiser's id and country, and event keys across articles."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+import pandas as pd
+import pytest
+
+from transforms.event_dates import find_event_dates
+from transforms.funding_events import event_keys
+from transforms.funding_links import link_funding
+from transforms.gazetteer import Company
+from transforms.companies import CompanySpan
+from transforms.rows import FundingRow
+
+WEDNESDAY = date(2026, 1, 7)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("The start-up said on Tuesday it had raised $1bn.", (date(2026, 1, 6), "day")),
+    ("It closed the round on Jan. 3.", (date(2026, 1, 3), "day")),
+    ("It closed the round on Dec. 31.", (date(2025, 12, 31), "day")),
+    ("It raised the money on March 3, 2024.", (date(2024, 3, 3), "day")),
+    ("In October the group sold $2bn of bonds.", (date(2025, 10, 1), "month")),
+    ("It raised $5m last January.", (date(2025, 1, 1), "month")),
+    ("The chipmaker listed in June 2025.", (date(2025, 6, 1), "month")),
+    ("It borrowed $1bn last week.", (date(2025, 12, 29), "week")),
+    ("It closed a round earlier this month.", (date(2026, 1, 1), "month")),
+    ("It raised money last year.", (date(2025, 1, 1), "year")),
+    ("It raised money in 2023.", (date(2023, 1, 1), "year")),
+])
+def test_event_dates_resolve_against_the_publication_date(text, expected):
+    found = find_event_dates(text, WEDNESDAY)
+    assert [(d.date, d.precision) for d in found] == [expected]
+    assert text[found[0].start:found[0].end].strip()
+
+
+def test_a_planned_date_after_a_word_of_intent_is_ahead():
+    assert find_event_dates("It plans to list in March.", WEDNESDAY, planned=True)[0].date == date(2026, 3, 1)
+    # the agreement was made in the past even when the deal is still to close
+    assert find_event_dates("It agreed in October to buy the firm.", WEDNESDAY, planned=True)[0].date == \
+        date(2025, 10, 1)
+
+
+def test_relative_dates_need_a_publication_date_and_datelines_are_not_events():
+    assert find_event_dates("The firm said on Tuesday it raised $1bn.", None) == []
+    assert find_event_dates("BOSTON, Jan 7 - The firm raised $1bn.", WEDNESDAY) == []
+    assert find_event_dates("Sales may rise in may.", WEDNESDAY) == []
+
+
+def _row(evidence: str, company: str | None, companies: list[str], amount: float | None, **extra) -> FundingRow:
+    fields = dict(funding_id="f1", article_id="a1", company=company, companies=companies, event_type="equity_round",
+                  status="completed", round=None, amount=amount, currency="USD" if amount else None,
+                  amount_usd=amount, amount_qualifier="exact" if amount else None, is_aggregate=len(companies) > 1,
+                  investors=[], valuation_usd=None, event_date=None, evidence=evidence, char_start=0,
+                  char_end=len(evidence), extractor_version="v", run_id="r")
+    return FundingRow(**{**fields, **extra})
+
+
+def _spans(text: str, companies: list[Company]) -> list[CompanySpan]:
+    return [CompanySpan(text.index(c.name), text.index(c.name) + len(c.name), c.name, c) for c in companies]
+
+
+def test_each_event_gets_the_date_of_its_own_clause_and_the_raisers_country():
+    text = "In May Alpha Robotics raised $700 million, and on Dec. 31 it closed a $500 million round."
+    alpha = Company("alpha-robotics", "Alpha Robotics", "CN")
+    published = datetime(2026, 6, 2, tzinfo=timezone.utc)
+    rows = link_funding([_row(text, "Alpha Robotics", ["Alpha Robotics"], 7e8),
+                         _row(text, "Alpha Robotics", ["Alpha Robotics"], 5e8)], _spans(text, [alpha]), published)
+    assert [(r.event_date, r.event_date_precision) for r in rows] == [(date(2026, 5, 1), "month"),
+                                                                     (date(2025, 12, 31), "day")]
+    assert {(r.company_id, r.country, r.published_at) for r in rows} == {("alpha-robotics", "CN", published)}
+
+
+def test_several_raisers_have_a_country_only_when_they_share_one():
+    text = "Beta Chips and Gamma Power together raised $2 billion."
+    beta, gamma = Company("beta-chips", "Beta Chips", "CN"), Company("gamma-power", "Gamma Power", "CN")
+    row = link_funding([_row(text, None, ["Beta Chips", "Gamma Power"], 2e9)], _spans(text, [beta, gamma]), None)[0]
+    assert (row.company_id, row.country, row.event_date) == (None, "CN", None)
+    gamma_us = Company("gamma-power", "Gamma Power", "US")
+    row = link_funding([_row(text, None, ["Beta Chips", "Gamma Power"], 2e9)], _spans(text, [beta, gamma_us]), None)[0]
+    assert row.country is None
+
+
+def _report(funding_id, article_id, amount, published, event_date=None, precision=None, company="alpha",
+            event_type="ipo"):
+    return dict(funding_id=funding_id, article_id=article_id, company_id=company, event_type=event_type,
+                amount_usd=amount, event_date=event_date, event_date_precision=precision,
+                published_at=pd.Timestamp(published, tz="UTC") if published else None)
+
+
+def test_reports_of_one_event_share_a_key_and_other_events_do_not():
+    frame = pd.DataFrame([
+        _report("a", "art1", 558e6, "2026-01-12"),                      # first report
+        _report("b", "art2", 551e6, "2026-05-14", date(2026, 1, 8), "day"),  # retrospective, dated
+        _report("c", "art3", None, None),                               # the debut, no figure, no date
+        _report("d", "art4", 900e6, "2026-01-12"),                      # a different amount
+        _report("e", "art5", 560e6, "2026-01-12", event_type="debt"),    # a different type
+        _report("f", "art6", 558e6, "2026-01-12", company="beta"),       # a different raiser
+        _report("g", "art7", 555e6, "2028-03-01", date(2028, 2, 1), "month"),  # years later
+        _report("h", "art8", 558e6, "2026-01-12", company=None),         # several raisers
+    ])
+    keys = dict(zip(frame["funding_id"], event_keys(frame)))
+    assert keys["a"] == keys["b"] == "a"
+    assert len({keys[k] for k in "adefgh"}) == 6
+    assert keys["c"] not in {keys["a"]}  # two events of the raiser and type could be meant: no guess
+    assert event_keys(frame.drop(index=[3, 6])).tolist()[:3] == ["a", "a", "a"]  # now only one is near
+
+
+def test_two_different_figures_in_one_article_are_two_events():
+    frame = pd.DataFrame([_report("a", "art1", 545e6, "2026-04-27", event_type="equity_round"),
+                          _report("b", "art1", 520e6, "2026-04-27", event_type="equity_round")])
+    assert event_keys(frame).nunique() == 2
+    assert event_keys(frame.iloc[:0]).empty
