@@ -160,3 +160,66 @@ def test_rounds_and_listings_without_a_figure(refs):
             "Quillwork went public in Hong Kong on Tuesday.")
     assert [(r.company, r.event_type, r.amount) for r in _funding(refs, text)] == [
         ("Brightloom", "equity_round", None), ("Quillwork", "ipo", None)]
+
+
+# Further constructions ---------------------------------------------------------------------------
+def test_the_recipient_is_not_the_one_who_selected_it(refs):
+    (row,) = _funding(refs, "Rebellions, selected as a grant recipient by the Samsung Venture Fund, "
+                            "will receive funding of $50 million.")
+    assert row.company == "Rebellions"
+
+
+def test_a_sentence_naming_investors_keeps_the_story_s_company(refs):
+    text = ("Groq raised $300 million on Monday.\nIts investors include Tencent and Alibaba.\n"
+            "So far, it has raised $900 million in total.")
+    assert [r.company for r in _funding(refs, text)] == ["Groq", "Groq"]
+
+
+def test_a_long_line_cut_short_is_prose_not_a_headline(refs):
+    text = ("Groq builds inference chips for data centres.\nThe company secured $2 billion in debt financing "
+            "in late May to support the broad expansion of its data centre fleet across the country, includ")
+    (row,) = _funding(refs, text)
+    assert (row.company, row.event_type, row.amount) == ("Groq", "debt", 2e9)
+
+
+def test_the_figure_a_rival_is_valued_at_is_no_funding(refs):
+    text = "Groq raised $500 million, far behind the $9 billion that rival Cerebras Systems is valued at."
+    assert [(r.company, r.amount) for r in _funding(refs, text)] == [("Groq", 500e6)]
+
+
+def test_bringing_the_total_to_a_figure_is_an_event_too(refs):
+    (first, total) = _funding(refs, "Lenders released a $40 million loan to Groq, bringing its total "
+                                    "funding to $140 million.")
+    assert (first.amount, total.amount, total.event_type) == (40e6, 140e6, "debt")
+
+
+def test_debt_and_equity_in_one_package(refs):
+    rows = _funding(refs, "Oracle needs cash for its campus. Goldman Sachs arranged $5 billion of debt and "
+                          "about $1 billion of equity for the project.")
+    assert [(r.company, r.event_type, r.amount) for r in rows] == [
+        ("Oracle", "debt", 5e9), ("Oracle", "equity_round", 1e9)]
+
+
+def test_an_investment_in_a_project_is_spending(refs):
+    text = "The total investment in the new plant, developed by SMIC, came to 9 billion yuan."
+    assert _funding(refs, text) == []
+
+
+def test_this_funding_refers_to_the_story_s_company(refs):
+    text = ("Zhipu AI received a 300 million yuan investment from a state fund.\n"
+            "This recent funding follows a 2 billion-yuan round led by Alibaba.")
+    rows = _funding(refs, text)
+    assert [(r.company, r.amount, r.currency) for r in rows] == [
+        ("Zhipu AI", 300e6, "CNY"), ("Zhipu AI", 2e9, "CNY")]
+
+
+def test_a_minority_stake_is_an_investment_not_a_takeover(refs):
+    (row,) = _funding(refs, "Amazon completed a $4 billion investment in Anthropic, acquiring a 20% stake in it.")
+    assert (row.company, row.event_type) == ("Anthropic", "investment")
+
+
+def test_buying_shares_from_the_company_is_an_investment_in_it(refs):
+    text = ("Groq listed in New York on Friday.\nSeparately, a group of investors agreed to buy $80 million "
+            "worth of shares from the company in a private placement.")
+    rows = [r for r in _funding(refs, text) if r.amount]
+    assert [(r.company, r.event_type, r.amount) for r in rows] == [("Groq", "investment", 80e6)]

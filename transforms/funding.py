@@ -14,7 +14,7 @@ from transforms.rows import FundingRow
 # Nasdaq", but not "debuted a robot", "the debut of its model", "debuted last spring".
 _MARKET_DEBUT = (r"debut(?![\w-])(?!\s(?:of\s)?(?:its|a|an|the|their)\b)|"
                  r"debut(?:ed|ing|s)\s(?:on|in)\s(?!(?:a|an|its|their|the\s(?:film|show|game))\b)")
-_LISTED_THING = r"(?:compan\w+|firms?|groups?|shares|stocks?|peers?|rivals?|units?|subsidiar\w+|entit\w+|parent|arm)\b"
+_LISTED_THING = r"(?:compan\w+|firms?|groups?|names|shares|stocks?|peers?|rivals?|units?|subsidiar\w+|entit\w+|parent|arm)\b"
 # Event types by the words that signal them, in order of precedence.
 EVENT_CUES = [
     ("acquisition", r"acquir\w*|acquisition|takeover|take over|buy(?!\s?back)s?|bought|to purchase|"
@@ -22,7 +22,8 @@ EVENT_CUES = [
     ("ipo", r"IPOs?|initial public offering|listings?|(?<!-)(?<!-\s)listed(?!\s" + _LISTED_THING + r")|" + _MARKET_DEBUT + r"|share sale|public offering|"
             r"go(?:es|ing)? public|float"),
     ("debt", r"loans?|bonds?|notes|debt|credit facility|borrow\w*|lent|lend\w*"),
-    ("investment", r"invest(?:s|ed|ing)?\b(?:[^.;]|\.(?=\d))*?\bin\b|purchase of (?:[^.;]|\.(?=\d))*?shares|stake in"),
+    ("investment", r"invest(?:s|ed|ing)?\b(?:[^.;]|\.(?=\d))*?\bin\b|purchase of (?:[^.;]|\.(?=\d))*?shares|stake in|"
+                   r"buy(?:s|ing)?\s(?:[^.;]|\.(?=\d)){0,40}?\bshares"),
     ("equity_round", r"rounds?|Series [A-H]|placement|funding|equity|rais\w*|collect\w*|took in|"
                      r"brought in|fundrais\w*|new shares|rights (?:issue|offering)"),
     ("investment", r"invest(?:s|ed|ing)?|investments?\s(?:from|by|in)|backed|backing|stake|contribut\w*|put in|"
@@ -40,6 +41,10 @@ _INVESTOR_CUE = CaselessPattern(
     r"shareholders?|joined|joining|taking part|took part|arranged by)\s(?:[\w-]+\s){0,3}$")
 # The one raising money is the subject of these ("G42 received a $1.5 billion investment").
 _RECEIVED = CaselessPattern(r"\b(?:receiv(?:ed|es|ing|e)|secur(?:ed|es|ing)|obtain(?:ed|s|ing)|won|got|gets|landed)\b")
+# Investors named in a list: "from investors including X", "led by X", "backed by X".
+_INVESTOR_LIST = CaselessPattern(r"\b(?:including|included|led\sby|backed\sby|from|investors?|backers?|such\sas|"
+                                 r"alongside)\s(?:[\w-]+\s){0,3}$")
+_BY_GIVER = CaselessPattern(r"\b(?:by|from)\s(?:the\s)?$")  # "selected as a recipient by X": X gives
 _BACKED_BY = CaselessPattern(r"\b(?:backed|funded)\sby\s(?:the\s)?$")
 _ADVISER_CUE = CaselessPattern(r"\b(?:hired|mandated|appointed|tapped|advised by|arranged by)\s$")
 # Words after a company that make it an arranger or a lead investor, not the raiser.
@@ -48,7 +53,8 @@ _LEADS = CaselessPattern(r"(?:,\s(?:[\w-]+\s){1,4}[\w-]+,)?\s(?:also\s)?(?:co-)?
 _CITED_SOURCE = CaselessPattern(r"\b(?:according\sto|per|data\s(?:from|by|compiled\sby)|compiled\sby|reported\sby|"
                                 r"figures\sfrom|estimates\sfrom|tracked\sby)\s(?:[\w-]+\s){0,2}$")
 _DESCRIBED_BY = CaselessPattern(r"\b(?:developed|built|operated|owned|run|made|founded|managed|designed|produced)\sby\s(?:the\s)?$")
-_RAISER_AFTER = CaselessPattern(r"\b(?:(?:round|funding|financing|investment)\s(?:in|into)|(?:that|which)\s(?:gave|valued|values))\s$")
+_RAISER_AFTER = CaselessPattern(r"\b(?:(?:round|funding|financing|investment)\s(?:in|into)|"
+                                r"(?:loan|disbursement|credit\sline|credit\sfacility)s?\sto|(?:that|which)\s(?:gave|valued|values))\s$")
 _LIST_GAP = re.compile(r",?\s(?:and\s)?|,\s")
 # Money that is not money raised: prices, results, values, budgets.
 _NOT_RAISED = CaselessPattern(
@@ -60,7 +66,7 @@ _NOT_RAISED_AFTER = CaselessPattern(
     r"(?:\s?(?:to|-|–)\s?\S+)?\s?(?:(?:a|per)\s+(?:share|ads|adr|unit)\b|each\b|apiece\b)|"
     r"\s(?:in the bank|in cash|of cash|in revenue|in sales)|"
     r"\s(?:(?:initial\s)?(?:public\s)?(?:offering|ipo|issue|listing|offer)\s)?price\b|"
-    r"(?:\s\([^)]*\))?\s(?:annually|a\syear(?!\sago|\searlier)|per\s(?:year|annum)|each\syear|every\syear)\b")
+    r"(?:\s\([^)]*\))?\)?\s(?:annually|a\syear(?!\sago|\searlier)|per\s(?:year|annum)|each\syear|every\syear)\b")
 # "raised its capex forecast to $X": a figure raised, not money
 _RAISED_FIGURE = CaselessPattern(
     r"\brais(?:ed|es|ing)\s(?:its|their|the|his|her)\s(?:[\w-]+\s){0,3}(?:forecasts?|guidance|outlook|targets?|capex|"
@@ -72,7 +78,8 @@ _VALUATION = CaselessPattern(r"(?:valu\w*|worth)\b(?:[^.;]|\.(?=\d)){0,60}?\bat\
 # "its latest round, worth $300 million": the size of the round, not a company's worth.
 _SIZE_OF_ROUND = CaselessPattern(r"\b(?:rounds?|funding|financing|placement|offering|ipo|listing|loans?|bonds?)"
                                  r",?\s(?:worth|totall?ing|valued at)\s(?:[\w-]+\s){0,2}$")
-_VALUATION_AFTER = CaselessPattern(r"\s(?:(?:post|pre)-money\s)?valuation")
+_VALUATION_AFTER = CaselessPattern(r"\s(?:(?:post|pre)-money\s)?valuation|"
+                                   r"\s(?:that|which)\s(?:[\w-]+\s){1,6}(?:is|was|are|were)\s(?:now\s)?valued\sat\b")
 _BEFORE_LISTING = CaselessPattern(r"(?:\b(?:ahead\sof|before|prior\sto|in\sthe\srun-up\sto)\s(?:its\s|the\s|a\s|their\s)?"
                                   r"(?:planned\s|expected\s|eventual\s)?|\bpre-)$")
 _ROUND = CaselessPattern(r"\b(?:Series [A-H]\+?(?:\s(?:and|&)\sSeries [A-H]\+?)?|seed round|pre-IPO round|angel round)")
@@ -92,13 +99,22 @@ _YET_TO_CLOSE = CaselessPattern(r"\b(?:(?:(?:is|are)\s)?(?:expected|due|set)\sto
 _FORECAST = CaselessPattern(r"\b(?:expects?|forecasts?|estimates?|predicts?|projects?(?=\s(?:that|a|an|it|its|revenue|sales)\b)|reckons?)\b")
 # "a $255 million round in December and another $206 million round in June": one event each.
 _ANOTHER = CaselessPattern(r"(?:\band|,)\s(?:another|a\sfurther|a\ssecond|a\sthird|an\sadditional|an\searlier|a\slater)\s"
-                           r"(?:[\w-]+\s)?$")
+                           r"(?:[\w-]+\s)?$|\bbringing\s(?:its\s|the\s|their\s)?(?:total|cumulative)\s(?:[\w-]+\s){0,2}to\s$")
+_AND_BEFORE = CaselessPattern(r"\band\s(?:about\s|around\s|nearly\s|roughly\s|some\s|over\s|more\sthan\s)?$")
+_KIND_AFTER = CaselessPattern(r"\s(?:of|in)\s(?:new\s)?(debt|equity|loans?|bonds?|notes|shares|credit)\b")
+_KIND_WORDS = {"deb": "debt", "loa": "debt", "bon": "debt", "not": "debt", "cre": "debt", "equ": "equity_round",
+               "sha": "equity_round"}
 # A subject that refers back to a company named earlier ("it", "the Beijing-based firm").
 _ANAPHOR = CaselessPattern(r"\b(?:it|its|the\s(?:[\w-]+\s){0,3}(?:company|firm|group|start-?up|developer|designer|"
-                      r"maker|lab|chipmaker|operator|business|provider|lender))\b")
+                      r"maker|lab|chipmaker|operator|business|provider|lender)|"
+                      r"this\s(?:[\w-]+\s)?(?:investment|funding|round|financing|raise))\b")
+_ASSET = CaselessPattern(r"(?:the|a|an|its|their|this|new)\s(?:[\w-]+\s){0,2}(?:project|plant|facility|factory|campus|"
+                         r"site|cent(?:re|er)|park|station|network|line|fab|mine|programme|program|infrastructure)s?\b")
+_FROM_COMPANY = CaselessPattern(r"\bshares\s(?:[\w-]+\s){0,2}from\s(?:the|this)\s(?:[\w-]+\s){0,2}(?:company|firm|group|start-?up)")
 _COMPANY_NOUN = CaselessPattern(r"(?:the|this)\s(?:[\w-]+\s){0,3}(?:company|firm|group|start-?up|developer|business)\b")
 # Sentences about backers ("ICONIQ led that round") do not change who the story is about.
-_BACKERS = re.compile(r"\b(?:took part|taking part|joined|joining|led|co-led|participated|invested|backed)\b")
+_BACKERS = re.compile(r"\b(?:took part|taking part|joined|joining|led|co-led|participated|invested|backed|"
+                      r"[Ii]nvestors include|[Bb]ackers include|[Ss]hareholders include)\b")
 _CLAUSE = re.compile(keywords_first(r";|,\s(?:and|while|but|whereas)\s|\band separately\b|\bSeparately,\s|"
                                     r"\bwhen\s(?=it\b|they\b)"))
 _DIVEST = CaselessPattern(r"\b(?:s(?:old|ells?|elling)|sale\sof)\s(?:\S+\s){0,3}stake\b")
@@ -132,8 +148,9 @@ def _event_type(clause: str, local: list[tuple[int, CompanySpan]], amount_at: in
     found: dict[str, int] = {}
     for kind, rx in _EVENT_RES:
         for m in rx.finditer(clause):
-            if kind == "acquisition" and not _names_company_after(clause, m.end(), local):
-                continue  # "buy electricity", "buy shares": not a takeover
+            if kind == "acquisition" and (not _names_company_after(clause, m.end(), local)
+                                          or _MINORITY.match(clause, m.end())):
+                continue  # "buy electricity", "buy shares", "acquiring a 49% stake": not a takeover
             if kind == "ipo" and _BEFORE_LISTING.search(clause, max(0, m.start() - 30), m.start()):
                 continue  # "rounds ahead of its IPO", "a pre-IPO round": money raised before listing
             if kind not in found or (m.start() < amount_at and (found[kind] > amount_at or m.start() > found[kind])):
@@ -148,6 +165,9 @@ def _event_type(clause: str, local: list[tuple[int, CompanySpan]], amount_at: in
         before = [k for k in soft if found[k] < amount_at]
         return max(before, key=found.get) if before else "equity_round"
     return soft[0] if soft else ("grant" if "grant" in found else None)
+
+
+_MINORITY = CaselessPattern(r"\s(?:a|an)\s(?:minority|small|non-controlling|[1-4]?\d(?:\.\d+)?\s?(?:%|per\s?cent))\sstake")
 
 
 def _names_company_after(clause: str, position: int, local) -> bool:
@@ -212,15 +232,18 @@ def _roles(clause: str, cue: int, local: list[tuple[int, CompanySpan]], event_ty
     if obj and event_type in ("investment", "acquisition", "debt", "equity_round"):
         after = [s for p, s in free if p >= obj.end() - 1]
         before = [s.company.name for p, s in free if p < obj.start()]
+        if _ASSET.match(clause, obj.end()):  # "the investment in the project, developed by X"
+            return Roles([], investors + before, capex=True)
         if after:
             return Roles([after[0].company.name], investors + before)
         if event_type != "equity_round":
             # "invested 650 billion yuan in its network": spending, unless it is "the company"
-            capex = not _COMPANY_NOUN.match(clause, obj.end())
+            capex = not _COMPANY_NOUN.match(clause, obj.end()) and not _FROM_COMPANY.search(clause)
             return Roles([], investors + before, capex)
     received = _RECEIVED.search(clause, 0, cue)
     if received and event_type in ("investment", "equity_round"):  # "G42 received ... from Microsoft"
-        receivers = [s.company.name for p, s in free if p < received.start()]
+        receivers = [s.company.name for p, s in free if p < received.start()
+                     and not _BY_GIVER.search(clause, max(0, p - 20), p)]
         if receivers:
             return Roles(receivers[-1:], investors)
     if event_type == "investment":  # "Microsoft and Nvidia agreed to invest": the investors
@@ -319,8 +342,9 @@ def _with_later_valuation(ctx, row: FundingRow, sentence, spans) -> FundingRow:
 
 
 def _is_heading(text: str) -> bool:
-    """Headlines and standfirsts carry no full stop; their figures repeat the story's."""
-    return not text.rstrip().endswith((".", "!", "?", '"', "”", "’", "'"))
+    """Headlines and standfirsts carry no full stop; their figures repeat the story's. A long line
+    without one is prose cut short (the end of an excerpt), not a headline."""
+    return not text.rstrip().endswith((".", "!", "?", '"', "”", "’", "'")) and text.count(" ") < 20
 
 
 _LISTING_WORDS = ("ipo", "listing", "listed", "debut", "share sale", "public", "float")  # every listing cue holds one
@@ -365,10 +389,23 @@ def _sentence_events(ctx, sentence, spans, topic, previous, listed) -> list[Fund
                 and not re.search(r"\b(?:rounds?|placements?|private)\b", clause):
             event_type = "ipo"  # money a listed newcomer raised is its listing's proceeds
         rows.append(_row(ctx, sentence, clause, event_type, amounts[0], money, values, raisers, roles.investors))
-        rows.extend(_row(ctx, sentence, clause, event_type, m, money, [], raisers, roles.investors)
-                    for m in amounts[1:] if _ANOTHER.search(clause, max(0, m.start - 40), m.start))
+        for m in amounts[1:]:
+            kind = _second_kind(clause, m, event_type)
+            if kind:
+                rows.append(_row(ctx, sentence, clause, kind, m, money, [], raisers, roles.investors))
         topic = raisers[0]
     return rows
+
+
+def _second_kind(clause: str, money: Money, event_type: str) -> str | None:
+    """The event a further amount of a clause reports, if it reports one of its own: "and another
+    $N round", "bringing its total funding to $N", "$N of debt and $M of equity"."""
+    if _ANOTHER.search(clause, max(0, money.start - 40), money.start):
+        return event_type
+    if _AND_BEFORE.search(clause, max(0, money.start - 20), money.start):
+        kind = _KIND_AFTER.match(clause, money.end)
+        return _KIND_WORDS[kind.group(1)[:3]] if kind else None
+    return None
 
 
 def _unknown_raiser(clause: str, cue: int, local, roles: Roles) -> list[str]:
@@ -450,8 +487,9 @@ def _with_unpriced(ctx, rows: list[FundingRow]) -> list[FundingRow]:
             for m in pattern.finditer(text)]
     for sentence in ctx.sentences_holding(cues):
         kinds_here = {r.event_type for r in rows if r.char_start == sentence.start}
-        for start, end in _clauses(sentence.text):
-            clause = sentence.text[start:end]
+        blanked = _QUOTED.sub(lambda m: " " * len(m.group(0)), sentence.text)  # quotes speculate
+        for start, end in _clauses(blanked):
+            clause = blanked[start:end]
             has_money = any(_is_raised(clause, m) for m in find_money(clause))
             for kind, pattern, _ in _UNPRICED:
                 if has_money and (kind == "acquisition" or kind in kinds_here):
@@ -485,9 +523,10 @@ def _unpriced(ctx, sentence, start, clause, kind, pattern, priced) -> FundingRow
     elif kind == "equity_round":
         return _unpriced_round(ctx, sentence, start, clause, cue, spans, priced)
     else:
-        near = sorted((s for p, s in spans if abs(p - cue.start()) < 40
-                       and not _INVESTOR_CUE.search(clause, max(0, p - 60), p)),
-                      key=lambda s: abs(s.start - sentence.start - start - cue.start()))[:1]
+        near = sorted(((p, s) for p, s in spans if _gap(p, s, cue) < 60
+                       and not _INVESTOR_LIST.search(clause, max(0, p - 60), p)),
+                      key=lambda ps: _gap(*ps, cue))[:1]
+        near = [s for _, s in near]
         buyers = []
         status = "planned" if _LISTING_PLANNED.search(clause) else _status(clause)
     name = near[0].company.name if near else (subject_raiser(clause, cue.end()) if kind == "ipo" else None)
@@ -496,10 +535,15 @@ def _unpriced(ctx, sentence, start, clause, kind, pattern, priced) -> FundingRow
     return _unpriced_row(ctx, sentence, kind, name, status, buyers)
 
 
+def _gap(position: int, span, cue) -> int:
+    """Characters between a company's mention and a cue."""
+    return max(0, position - cue.end(), cue.start() - (position + len(span.surface)))
+
+
 def _unpriced_round(ctx, sentence, start, clause, cue, spans, priced) -> FundingRow | None:
     """A round without a figure, of the company that is the subject of its verb."""
     before = [(p, s) for p, s in spans if p < cue.start()]
-    if before and not _INVESTOR_CUE.search(clause, max(0, before[-1][0] - 60), before[-1][0]):
+    if before and not _INVESTOR_LIST.search(clause, max(0, before[-1][0] - 60), before[-1][0]):
         name = before[0][1].company.name if before[0][0] < 40 else None
     else:
         name = subject_raiser(clause, cue.end())

@@ -34,7 +34,7 @@ _MONEY = CaselessPattern(  # the lookahead lets the engine skip positions that c
     rf"(?=[$€£¥₩₹a-z\d])(?:(?<![^\W\d_])(?P<pre>{_PREFIX})\s?(?P<num>{NUMBER_AFTER_CURRENCY})"
     # The first of "$5-6 billion" takes its scale from the second.
     rf"(?:[\s-]?(?P<scale>{SCALE})|(?=\s?(?:-|–|to)\s?\$?(?:{NUMBER_AFTER_CURRENCY})\s?(?P<range_scale>{SCALE})))?"
-    rf"|(?P<num2>{NUMBER})(?:[\s-]?(?P<scale2>{SCALE}))?\s(?P<suf>{_SUFFIX})\b)")
+    rf"|(?P<num2>{NUMBER})(?:[\s-]?(?P<scale2>{SCALE}))?[\s-](?P<suf>{_SUFFIX})\b)")
 # The first figure of "6 billion to 6.5 billion yuan" has its currency only after the second.
 _BARE_BEFORE_RANGE = CaselessPattern(
     rf"(?P<num>{NUMBER})(?:\s?(?P<scale>{SCALE}))?(?=\s?(?:to|-|–)\s?(?:{NUMBER})(?:\s?(?:{SCALE}))?\s(?P<suf>{_SUFFIX})\b)")
