@@ -1,146 +1,182 @@
-"""Command line: python -m flows run|backfill|serve|show."""
+"""Command line: python -m flows COMMAND [options]; `python -m flows COMMAND --help` for each.
+
+Options are checked before anything is read or written; every failure is one line on stderr
+and a non-zero exit (2 for a bad option, 1 for a failed command); --debug adds the traceback.
+"""
 from __future__ import annotations
 
 import argparse
 import sys
 
+from flows import cli_run, cli_show, parameters
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m flows", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
-    run = commands.add_parser("run", help="ingest, extract, validate and publish")
-    run.add_argument("--source", action="append", dest="sources", metavar="PATH_OR_URL")
-    backfill = commands.add_parser("backfill", help="re-extract landed articles in a date range")
-    backfill.add_argument("--since", required=True, type=_date)
-    backfill.add_argument("--until", type=_date)
-    for command in (run, backfill):
-        command.add_argument("--data-dir", default="data")
-        command.add_argument("--workers", type=_workers, default=1,
-                             help="extraction processes: a number or 'auto' (one per core); default 1")
-        command.add_argument("--dask-address", help="run extraction on this Dask scheduler (tcp://host:8786)")
-        command.add_argument("--batch-size", type=int, help="articles per extraction task (default 250)")
-    serve = commands.add_parser("serve", help="serve the flow as a scheduled Prefect deployment")
-    serve.add_argument("--cron", default="0 * * * *")
-    serve.add_argument("--source", action="append", dest="sources", metavar="PATH_OR_URL")
-    serve.add_argument("--data-dir", default="data")
-    show = commands.add_parser("show", help="print a table")
-    show.add_argument("table")
-    show.add_argument("--version", type=int)
-    show.add_argument("--run", dest="run_id", metavar="RUN_ID")
-    show.add_argument("--data-dir", default="data")
-    history = commands.add_parser("history", help="list runs, or the versions of one table")
-    history.add_argument("table", nargs="?")
-    history.add_argument("--data-dir", default="data")
-    compact = commands.add_parser("compact", help="compact small files and vacuum old ones")
-    compact.add_argument("--retention-days", type=int, default=30)
-    compact.add_argument("--data-dir", default="data")
+EPILOG = """\
+commands:
+  run        ingest, extract, validate and publish
+  backfill   re-extract landed articles in a date range with the current extractor
+  serve      serve the pipeline as a Prefect deployment on a cron schedule
+  show       print a table (no table: list the tables)
+  history    list the runs, or the versions of one table
+  compact    merge small files, vacuum old ones, prune old validation results
+  report     write the analyst report (HTML with charts)
+
+examples:
+  python -m flows run --source seeds/articles --data-dir data
+  python -m flows show funding --limit 10
+  python -m flows history
+"""
+
+
+class Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line: what is wrong and where the help is."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+class _Help(argparse.RawDescriptionHelpFormatter):
+    def __init__(self, prog):
+        super().__init__(prog, max_help_position=30, width=100)
+
+
+def _checked(check):
+    """An argparse type from a parameters check (ValueError -> a one-line usage error)."""
+    def convert(value):
+        try:
+            return check(value)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+    convert.__name__ = check.__name__.replace("_", " ")
+    return convert
+
+
+def _command(commands, name: str, summary: str, examples: str) -> Parser:
+    return commands.add_parser(name, help=summary, description=summary, formatter_class=_Help,
+                               epilog="examples:\n" + examples)
+
+
+def _data_dir(command: Parser) -> None:
+    command.add_argument("--data-dir", default="data", type=_checked(lambda v: parameters.path(v, "--data-dir")),
+                         metavar="DIR", help="the data directory: a folder or s3://bucket/prefix (default: data)")
+
+
+def _debug(command: Parser) -> None:
+    command.add_argument("--debug", action="store_true", help="show the traceback of a failure")
+
+
+def _sources(command: Parser) -> None:
+    command.add_argument("--source", action="append", dest="sources", metavar="PATH_OR_URL",
+                         type=_checked(lambda v: parameters.path(v, "--source")),
+                         help="a file, a folder (read recursively) or an http(s) URL of a feed or page; "
+                              f"repeat for several (default: {parameters.DEFAULT_SOURCE}/ of the current folder)")
+
+
+def _extraction(command: Parser) -> None:
+    command.add_argument("--workers", type=_checked(parameters.workers), default=1, metavar="N|auto",
+                         help="extraction processes: a number (at most 4 per core) or 'auto', one per core "
+                              "(default: 1, in-process)")
+    command.add_argument("--dask-address", metavar="tcp://HOST:8786",
+                         help="extract on this existing Dask scheduler instead (default: none)")
+    command.add_argument("--batch-size", type=_checked(parameters.batch_size), default=parameters.BATCH_SIZE,
+                         metavar="N", help=f"articles per extraction task, 1 to {parameters.MAX_BATCH_SIZE} "
+                                           f"(default: {parameters.BATCH_SIZE})")
+
+
+def _add_run(commands) -> None:
+    run = _command(commands, "run", "ingest, extract, validate and publish", """\
+  python -m flows run                                  # seeds/articles/ into data/
+  python -m flows run --source news/ --source https://example.com/feed.xml --data-dir /srv/ai-race
+  python -m flows run --source big-folder/ --workers auto""")
+    _sources(run)
+    _data_dir(run)
+    _extraction(run)
+    _debug(run)
+    run.set_defaults(handler=cli_run.run)
+
+
+def _add_backfill(commands) -> None:
+    date = "a date or timestamp, e.g. 2026-01-31 or 2026-01-31T08:00:00+00:00 (UTC when no offset)"
+    backfill = _command(commands, "backfill", "re-extract the articles already landed in DIR/raw/ whose "
+                        "published (else landed) date is in the range, with the current extractor; "
+                        "publishes one new version", """\
+  python -m flows backfill --since 2026-01-01 --data-dir data
+  python -m flows backfill --since 2026-01-01 --until 2026-01-31T12:00:00+08:00""")
+    backfill.add_argument("--since", required=True, metavar="DATE",
+                          type=_checked(lambda v: parameters.date(v, "--since")), help=f"first day: {date}")
+    backfill.add_argument("--until", metavar="DATE", type=_checked(lambda v: parameters.date(v, "--until")),
+                          help="last day, included whole when a bare date (default: no end)")
+    _data_dir(backfill)
+    _extraction(backfill)
+    _debug(backfill)
+    backfill.set_defaults(handler=cli_run.run)
+
+
+def _add_serve(commands) -> None:
+    serve = _command(commands, "serve", "serve the pipeline as a Prefect deployment that runs on a cron "
+                     "schedule (needs PREFECT_API_URL for a long-lived server); stops with Ctrl-C", """\
+  python -m flows serve                                # hourly, seeds/articles/ into data/
+  python -m flows serve --cron "*/15 * * * *" --source /srv/inbox --data-dir /srv/ai-race""")
+    serve.add_argument("--cron", default="0 * * * *", metavar="EXPR",
+                       help="5-field cron expression, in UTC (default: '0 * * * *', hourly on the hour)")
+    _sources(serve)
+    _data_dir(serve)
+    _debug(serve)
+    serve.set_defaults(handler=cli_run.serve)
+
+
+def _add_compact(commands) -> None:
+    compact = _command(commands, "compact", "merge each table's small files, delete files unreferenced for "
+                       "longer than the retention (versions older than that can no longer be read) and "
+                       "prune validation results older than it", """\
+  python -m flows compact
+  python -m flows compact --retention-days 7 --data-dir /srv/ai-race""")
+    compact.add_argument("--retention-days", type=_checked(cli_run.retention_days), default=30, metavar="N",
+                         help="keep files and validation results of the last N days, N >= 7 "
+                              "(Delta's minimum) (default: 30)")
+    _data_dir(compact)
+    _debug(compact)
+    compact.set_defaults(handler=cli_run.compact)
+
+
+def _parser() -> Parser:
+    parser = Parser(prog="python -m flows", description=__doc__, epilog=EPILOG, formatter_class=_Help)
+    parser.add_argument("--version", action=_Version, help="print the project's and the extractor's versions")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_run(commands)
+    _add_backfill(commands)
+    _add_serve(commands)
+    cli_show.add_commands(commands, _command, _data_dir, _debug)
+    _add_compact(commands)
     return parser
 
 
-def _date(value: str) -> str:
-    from flows.sources import parse_timestamp
+class _Version(argparse.Action):
+    """--version: the project's and the extractor's versions (the latter hashes the code, so it is
+    computed only when asked for)."""
 
-    if parse_timestamp(value) is None:
-        raise argparse.ArgumentTypeError(f"not a date: {value!r}")
-    return value
+    def __init__(self, option_strings, dest, **kwargs):
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
 
+    def __call__(self, parser, namespace, values, option_string=None):
+        from importlib.metadata import PackageNotFoundError, version
 
-def _workers(value: str) -> int:
-    from flows.pipeline import cpu_count
+        from flows.reference import extractor_version
 
-    return cpu_count() if value == "auto" else int(value)
-
-
-def _run(args) -> int:
-    from pathlib import Path
-
-    from flows.pipeline import with_workers
-    from flows.web import is_url
-
-    missing = [s for s in getattr(args, "sources", None) or [] if not is_url(s) and not Path(s).exists()]
-    if missing:
-        print(f"error: {missing[0]}: no such file or folder", file=sys.stderr)
-        return 1
-
-    flow = with_workers(args.workers, args.dask_address)
-    batching = {"batch_size": args.batch_size} if args.batch_size else {}
-    summary = flow(sources=getattr(args, "sources", None), data_dir=args.data_dir,
-                   since=getattr(args, "since", None), until=getattr(args, "until", None),
-                   workers=args.workers, **batching)
-    if summary.blocked:
-        print(f"error: {summary.blocked}", file=sys.stderr)
-        return 1
-    return 0
-
-
-def _print(frame) -> None:
-    import pandas as pd
-
-    with pd.option_context("display.max_rows", 200, "display.max_columns", 20,
-                           "display.width", 200, "display.max_colwidth", 40):
-        print(frame.to_string(index=False) if len(frame) else "(no rows)")
-
-
-def _require(data_dir: str, table: str) -> None:
-    from ai_race_tables import storage
-
-    if storage.open_table(data_dir, table) is None:
-        raise LookupError(f"no table {table!r} under {data_dir}/processed")
-
-
-def _show(args) -> int:
-    from ai_race_tables import storage
-
-    _require(args.data_dir, args.table)
-    frame = storage.load_table(args.table, args.data_dir, version=args.version, run_id=args.run_id)
-    _print(frame.drop(columns=["evidence"], errors="ignore"))
-    return 0
-
-
-def _history(args) -> int:
-    from ai_race_tables import storage
-
-    if args.table:
-        _require(args.data_dir, args.table)
-        _print(storage.history(args.data_dir, args.table))
-        return 0
-    _require(args.data_dir, "_runs")
-    runs = storage.load_table("_runs", args.data_dir).sort_values("started_at")
-    _print(runs[["run_id", "started_at", "command", "extractor_version", "n_articles_read",
-                 "n_articles_extracted", "n_inputs_rejected", "n_rows_rejected"]])
-    return 0
-
-
-def _compact(args) -> int:
-    from ai_race_tables import storage
-    from transforms.rows import TABLES
-
-    for table in (*TABLES, "_runs", "_extractions", "_rejected"):
-        if storage.open_table(args.data_dir, table) is not None:
-            merged, vacuumed = storage.compact(args.data_dir, table, args.retention_days)
-            print(f"{table}: {merged} files compacted, {vacuumed} files vacuumed")
-    return 0
-
-
-def _serve(args) -> int:
-    from prefect import serve
-
-    from flows.pipeline import scheduled_deployment
-
-    serve(scheduled_deployment(args.cron, args.sources, args.data_dir))
-    return 0
+        try:
+            project = version("ai-race-tables")
+        except PackageNotFoundError:
+            project = "(not installed)"
+        parser.exit(0, f"ai-race-tables {project}, extractor {extractor_version()}\n")
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit status."""
     args = _parser().parse_args(argv)
-    try:
-        commands = {"run": _run, "backfill": _run, "serve": _serve, "show": _show,
-                    "history": _history, "compact": _compact}
-        return commands[args.command](args)
-    except (ValueError, OSError, LookupError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    from flows import cli_errors
+
+    with cli_errors.reported(debug=args.debug) as outcome:
+        outcome.status = args.handler(args)
+    return outcome.status
 
 
 if __name__ == "__main__":

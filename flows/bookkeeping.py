@@ -20,6 +20,9 @@ class RunRow:
     n_inputs_rejected: int
     n_rows_rejected: int
     table_versions: str  # JSON {table: version}
+    kind: str  # "ad hoc" | "scheduled" (by a deployment) | "backfill"
+    flow_run_id: str | None  # the Prefect flow run, to find its logs and artifact
+    rows_written: str  # JSON {table: rows written by this run}
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import hashlib
-import os
+import re
 import shutil
 import tempfile
 import threading
@@ -18,17 +18,15 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
 from ai_race_tables import storage
-from flows import publishing, raw_zone, web
+from flows import parameters, publishing, raw_zone, web
 from flows.bookkeeping import RejectedRow
 from flows.extraction import STAGED, extract_batch, staged, warm_up
 from flows.landing import land_files, land_urls
 from flows.lock import publish_lock
+from flows.parameters import BATCH_SIZE, cpu_count
 from flows.reference import extractor_version
-from flows.sources import parse_timestamp
 from flows.validation import Validator, docs_index, import_gx
 from transforms.rows import TABLES
-
-BATCH_SIZE = 250  # articles per extraction task: large enough that Prefect's cost per task is small
 
 
 @dataclass
@@ -45,6 +43,11 @@ class RunSummary:
     blocked: str | None = None
     docs: str | None = None
     seconds: dict[str, float] = field(default_factory=dict)  # per stage: land, extract, validate, publish
+    kind: str = "ad hoc"  # "ad hoc" | "scheduled" (by a deployment) | "backfill"
+    flow_run_id: str | None = None
+    data_dir: str | None = None
+    sources: list[str] = field(default_factory=list)
+    duration: float | None = None  # seconds from start to finish
 
 
 @contextmanager
@@ -60,15 +63,16 @@ def pipeline(sources: list[str] | None = None, data_dir: str = "data", since: st
     """Ingest, extract, validate and publish; a backfill when `since` is given. `workers` is how
     many processes the task runner extracts on (see with_workers)."""
     started = datetime.now(timezone.utc)
+    sources = parameters.check_run(sources, data_dir, since, until, batch_size, workers)  # UI-edited too
     root = str(data_dir)  # tables and raw zone: a local path or an object-store URI
     local = local_dir(data_dir)  # validation results, staging and the lock: always on this machine
-    summary = RunSummary(uuid.uuid4().hex[:16])
+    summary = RunSummary(uuid.uuid4().hex[:16], kind=_kind(since), flow_run_id=_flow_run_id(),
+                         data_dir=root, sources=list(sources or []))
     version = extractor_version()
     landed: list[str] = []
     if workers > 1:
         warm_up.map(range(workers))  # worker processes start while the articles land
     if since is None:
-        sources = sources or ["seeds/articles"]
         with _timed(summary, "land"):
             file_ids, file_rejects = land_files([s for s in sources if not web.is_url(s)], root)
             url_ids, url_rejects = land_urls([s for s in sources if web.is_url(s)], root)
@@ -79,7 +83,7 @@ def pipeline(sources: list[str] | None = None, data_dir: str = "data", since: st
         if since is None:
             ids = publishing.pending(root, landed, version)
         else:
-            ids = publishing.in_range(root, _utc(since), _utc(until, end=True) if until else None)
+            ids = publishing.in_range(root, parameters.utc(since), parameters.utc(until, end=True) if until else None)
             summary.articles_read = len(ids)
         staging = local / "staging"
         shutil.rmtree(staging, ignore_errors=True)  # left by a killed run; this run owns the lock
@@ -92,6 +96,7 @@ def pipeline(sources: list[str] | None = None, data_dir: str = "data", since: st
                                       {"sources": sources, "since": since, "until": until})
         finally:
             shutil.rmtree(staging, ignore_errors=True)
+    summary.duration = (datetime.now(timezone.utc) - started).total_seconds()
     _log_summary(summary)
     _report(summary)
     return summary
@@ -129,7 +134,7 @@ def _validate_task(local: Path, tables: dict, run_id: str):
     validator = Validator(local / "validation")
     blocked, rejected = [], []
     for table in TABLES:
-        outcome = validator.validate(table, tables[table].to_pandas())
+        outcome = validator.validate(table, tables[table].to_pandas(), run_id)
         if outcome.blocked:
             blocked.append(f"{table}: {outcome.critical[0]}")
         tables[table], rows = publishing.reject_rows(table, tables[table], outcome.rejected, run_id)
@@ -169,17 +174,52 @@ def _log_summary(summary: RunSummary) -> None:
     logger.info("Seconds per stage: %s", ", ".join(f"{k}={v:.2f}" for k, v in summary.seconds.items()))
 
 
+def _kind(since: str | None) -> str:
+    from prefect.runtime import deployment
+
+    return "backfill" if since else "scheduled" if deployment.id else "ad hoc"
+
+
+def _flow_run_id() -> str | None:
+    from prefect.runtime import flow_run
+
+    return str(flow_run.id) if flow_run.id else None
+
+
 def _report(summary: RunSummary) -> None:
-    """A Prefect artifact per run: rows per table, rejected rows and inputs, validation outcome."""
-    lines = [f"## Run {summary.run_id}", "",
+    """A Prefect artifact per run, keyed by deployment (or ad hoc, backfill): where the data is,
+    what was read, rows per table, rejections, validation and links to the report and Data Docs."""
+    from prefect.runtime import deployment
+
+    docs, report = _link(summary.docs), _link(local_dir(summary.data_dir) / "reports" / "report.html")
+    lines = [f"## Run {summary.run_id} ({summary.kind})", "",
              f"Validation: **{'blocked: ' + summary.blocked if summary.blocked else 'passed'}**", "",
+             f"- Data dir: `{summary.data_dir}`",
+             f"- Sources: {', '.join(f'`{s}`' for s in summary.sources) or 'landed articles (backfill)'}",
+             f"- Duration: {summary.duration:.1f} s",
+             f"- Report: {report}", f"- Data Docs: {docs}", "",
              "| table | rows written | version |", "| --- | --- | --- |"]
     lines += [f"| {t} | {summary.rows.get(t, 0)} | {summary.versions.get(t)} |" for t in TABLES]
-    lines += ["", f"Rows rejected by validation: {summary.rejected_rows}",
+    lines += ["", f"Articles read: {summary.articles_read}, extracted: {summary.articles_extracted}",
+              f"Rows rejected by validation: {summary.rejected_rows}",
               f"Inputs rejected: {len(summary.rejected_inputs)}"]
     lines += [f"- {reason}" for reason in summary.rejected_inputs]
-    create_markdown_artifact(markdown="\n".join(lines), key="run-summary",
+    create_markdown_artifact(markdown="\n".join(lines), key=artifact_key(deployment.name, summary.kind),
                              description="Rows, rejections and validation of one pipeline run")
+
+
+def artifact_key(deployment: str | None, kind: str) -> str:
+    """The run-summary artifact's key: one per deployment, else per kind of run (Prefect allows
+    lower-case letters, digits and dashes)."""
+    name = re.sub(r"[^a-z0-9]+", "-", (deployment or kind).lower()).strip("-") or "run"
+    return f"run-summary-{name}"
+
+
+def _link(path) -> str:
+    """A markdown link to a local file, or a note when it is not there (yet)."""
+    if path is None or not Path(path).exists():
+        return "not written" if path is None else f"`{path}` (not written)"
+    return f"[{Path(path).name}]({Path(path).resolve().as_uri()})"
 
 
 def with_workers(workers: int = 1, dask_address: str | None = None):
@@ -218,22 +258,10 @@ def local_dir(data_dir: str) -> Path:
     return Path(tempfile.gettempdir()) / "ai-race-tables" / digest
 
 
-def cpu_count() -> int:
-    """Cores this process may use."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
 def scheduled_deployment(cron: str = "0 * * * *", sources: list[str] | None = None, data_dir: str = "data"):
-    """The pipeline as a deployment that runs on a cron schedule with these sources."""
-    return pipeline.to_deployment(name="scheduled", cron=cron,
-                                  parameters={"sources": sources, "data_dir": data_dir})
-
-
-def _utc(value: str, end: bool = False) -> datetime:
-    """A CLI date as UTC; a bare date `until` covers that whole day."""
-    stamp = parse_timestamp(value)
-    if stamp is None:
-        raise ValueError(f"not a date: {value!r}")
-    if end and len(value.strip()) <= 10:
-        stamp = stamp.replace(hour=23, minute=59, second=59, microsecond=999999)
-    return stamp
+    """The pipeline as a deployment that runs on a cron schedule with these sources; local paths
+    are stored absolute, since a deployment runs wherever its worker does."""
+    parameters.path(data_dir, "--data-dir")
+    return pipeline.to_deployment(name="scheduled", cron=cron, parameters={
+        "sources": [parameters.absolute(s) for s in parameters.sources(sources)],
+        "data_dir": parameters.absolute(data_dir)})

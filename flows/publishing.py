@@ -136,6 +136,7 @@ def record_run(data_dir: str, summary, started: datetime, version: str, paramete
     storage.append(data_dir, "_runs", storage.to_arrow([RunRow(
         run_id=summary.run_id, started_at=started, finished_at=datetime.now(timezone.utc),
         command="backfill" if parameters.get("since") else "run", parameters=json.dumps(parameters),
+        kind=summary.kind, flow_run_id=summary.flow_run_id, rows_written=json.dumps(summary.rows),
         extractor_version=version, n_articles_read=summary.articles_read,
         n_articles_extracted=summary.articles_extracted,
         n_inputs_rejected=len(summary.rejected_inputs), n_rows_rejected=summary.rejected_rows,

@@ -15,6 +15,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from flows import docs_page
+
 SUITES = Path(__file__).resolve().parent.parent / "expectations"
 
 
@@ -80,13 +82,15 @@ def _outcome(table: str, frame: pd.DataFrame, results) -> TableOutcome:
     return outcome
 
 
-def _with_checks(frame: pd.DataFrame) -> pd.DataFrame:
-    """Grounded rows get two derived columns so a suite can check that offsets fit the evidence."""
-    frame = _hashable(frame)
-    if "evidence" not in frame:
-        return frame
-    return frame.assign(span_length=frame["char_end"] - frame["char_start"],
-                        evidence_length=frame["evidence"].str.len())
+def misfit_offsets(frame: pd.DataFrame) -> dict[int, list[str]]:
+    """Rows whose char_start..char_end cannot be their evidence (the span's length differs):
+    checked here, before GX, so that the suites describe only the published columns."""
+    if not {"evidence", "char_start", "char_end"} <= set(frame.columns):
+        return {}
+    span = frame["char_end"] - frame["char_start"]
+    bad = (span != frame["evidence"].str.len()).fillna(True).to_numpy()
+    return {int(i): ["offsets: char_end - char_start is not the length of the evidence"]
+            for i in np.flatnonzero(bad)}
 
 
 def _hashable(frame: pd.DataFrame) -> pd.DataFrame:
@@ -102,11 +106,15 @@ class Validator:
 
     def __init__(self, validation_dir: Path):
         self.gx = import_gx()
+        self.validation_dir = validation_dir
         self.context = _context(self.gx, validation_dir)
         self.source = self.context.data_sources.add_or_update_pandas("published_tables")
 
-    def validate(self, table: str, frame: pd.DataFrame) -> TableOutcome:
-        """Run the table's suite once over the frame; store the result."""
+    def validate(self, table: str, frame: pd.DataFrame, run_id: str | None = None) -> TableOutcome:
+        """Run the table's suite once over the frame; store the result under the run's id and the
+        table's name (what Data Docs show)."""
+        from great_expectations.core.run_identifier import RunIdentifier
+
         gx, context = self.gx, self.context
         suite = context.suites.add_or_update(
             gx.ExpectationSuite(**json.loads((SUITES / f"{table}.json").read_text())))
@@ -119,22 +127,36 @@ class Validator:
         checkpoint = context.checkpoints.add_or_update(gx.Checkpoint(
             name=f"publish-{table}", validation_definitions=[definition],
             result_format={"result_format": "COMPLETE"}))
-        run = checkpoint.run(batch_parameters={"dataframe": _with_checks(frame).reset_index(drop=True)})
-        return _outcome(table, frame, next(iter(run.run_results.values())).results)
+        run = checkpoint.run(batch_parameters={"dataframe": _hashable(frame).reset_index(drop=True)},
+                             run_id=RunIdentifier(run_name=f"{run_id or 'unrecorded'}-{table}"))
+        for key, result in run.run_results.items():  # GX leaves a data frame's asset unnamed
+            result.meta.setdefault("batch_spec", {})["data_asset_name"] = table
+            context.validation_results_store.set(key, result)
+        outcome = _outcome(table, frame, next(iter(run.run_results.values())).results)
+        for index, reasons in misfit_offsets(frame.reset_index(drop=True)).items():
+            outcome.rejected.setdefault(index, []).extend(reasons)
+        return outcome
 
     def build_docs(self) -> None:
-        """Rebuild the Data Docs site from every stored result."""
+        """Rebuild the Data Docs site from every stored result, then its offline index page."""
         self.context.build_data_docs()
+        docs_page.write_index(self.validation_dir)
 
 
-def validate_tables(frames: dict[str, pd.DataFrame], validation_dir: Path) -> dict[str, TableOutcome]:
+def validate_tables(frames: dict[str, pd.DataFrame], validation_dir: Path,
+                    run_id: str | None = None) -> dict[str, TableOutcome]:
     """Validate several tables and rebuild Data Docs."""
     validator = Validator(validation_dir)
-    outcomes = {table: validator.validate(table, frame) for table, frame in frames.items()}
+    outcomes = {table: validator.validate(table, frame, run_id) for table, frame in frames.items()}
     validator.build_docs()
     return outcomes
 
 
 def docs_index(validation_dir: Path) -> Path:
     """Path of the Data Docs site's index page."""
-    return validation_dir / "docs" / "index.html"
+    return docs_page.index_path(validation_dir)
+
+
+def prune_results(validation_dir: Path, days: int) -> int:
+    """Delete validation results (and their pages) older than `days`; how many were deleted."""
+    return docs_page.prune(validation_dir, days)
