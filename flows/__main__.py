@@ -166,7 +166,8 @@ class _Version(argparse.Action):
             project = version("ai-race-tables")
         except PackageNotFoundError:
             project = "(not installed)"
-        parser.exit(0, f"ai-race-tables {project}, extractor {extractor_version()}\n")
+        print(f"ai-race-tables {project}, extractor {extractor_version()}")
+        parser.exit(0)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -24,7 +24,7 @@ def one_line(exc: BaseException) -> str:
     text = " ".join(str(exc).split()) or type(exc).__name__
     if len(text) > 400:
         text = text[:397] + "..."
-    if not isinstance(exc, EXPECTED):
+    if not isinstance(exc, EXPECTED) or isinstance(exc, KeyError):  # a KeyError's text is just the key
         text = f"{type(exc).__name__}: {text} (--debug shows the traceback)"
     return printable(text)
 

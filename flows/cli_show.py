@@ -52,13 +52,13 @@ def add_commands(commands, command, data_dir, debug) -> None:
     which = show.add_mutually_exclusive_group()
     which.add_argument("--version", type=int, metavar="N", help="that Delta version of the table (default: latest)")
     which.add_argument("--run", dest="run_id", metavar="RUN_ID",
-                       help="the version the run published (run ids: python -m flows history)")
+                       help="the version that run published; run ids: python -m flows history (default: latest)")
     show.add_argument("--limit", type=_limit, metavar="N",
                       help=f"rows to print, 0 for all (default: {SCREENFUL} as a table, all as csv/json)")
     show.add_argument("--columns", metavar="A,B,...|all",
                       help="columns to print, in that order, or 'all' (default: the table's key columns "
                            "as a table, all as csv/json)")
-    show.add_argument("--article", metavar="ID", help="only rows of articles whose id starts with ID")
+    show.add_argument("--article", metavar="ID", help="only rows of articles whose id starts with ID (default: every article)")
     show.add_argument("--where", action="append", default=[], metavar="COL<OP>VALUE",
                       help="only rows where the condition holds; OP is = != < <= > >= or ~ (contains, any "
                            "case); VALUE null matches empty cells; repeat to combine (default: all rows)")
@@ -234,8 +234,8 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
             return [printable(v) if isinstance(v, str) else v for v in value.tolist()]
         return printable(value) if isinstance(value, str) else value
 
-    return frame.assign(**{c: frame[c].map(cell, na_action="ignore") for c in frame.columns
-                           if frame[c].dtype == object})
+    text = [c for c in frame.columns if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c])]
+    return frame.assign(**{c: frame[c].map(cell, na_action="ignore").astype(object) for c in text})
 
 
 def show_history(args) -> int:

@@ -79,7 +79,7 @@ def test_offsets_that_do_not_fit_the_evidence_are_rejected(tmp_path):
     frame = _frame([_funding(), _funding(funding_id="00000000000000b7", char_end=99)])
     outcome = validate_tables({"funding": frame}, tmp_path)["funding"]
     assert list(outcome.rejected) == [1]
-    assert "span_length" in outcome.rejected[1][0]
+    assert "offsets" in outcome.rejected[1][0]
 
 
 @pytest.mark.parametrize("table", list(TABLES))
