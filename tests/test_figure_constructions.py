@@ -161,3 +161,17 @@ def test_this_year_of_an_undated_article_is_its_year(refs):
     rows = _extract(refs, "The 2027 outlook covers this year in full.\n\nThe operator expects to retire 5 GW of coal "
                           "this year.", published=None)
     assert [(f.value, f.target_year) for f in rows.forecasts] == [(5, 2027)]
+
+
+@pytest.mark.parametrize("text", [
+    "More than 2 GW of wind power is tied to the group's projects in nine states.",
+    "The agency estimates that the region's data centres use 60 TWh a year.",
+])
+def test_a_project_built_and_a_present_estimate_are_no_projections(refs, text):
+    rows = _extract(refs, text, published=None)
+    assert rows.forecasts == [] and [m.is_projection for m in rows.energy_metrics] == [False]
+
+
+def test_projecting_as_a_verb_is_a_forecast(refs):
+    (row,) = _extract(refs, "The chipmaker projects its own sales growth to surpass 30%.", published=None).forecasts
+    assert (row.value, row.comparator) == (30, ">")

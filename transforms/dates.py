@@ -32,11 +32,13 @@ _HISTORICAL = re.compile(rf"\b(?:in|during|for)\s(?P<a>{YEAR})\b")
 _THIS_YEAR = re.compile(r"\bthis year\b")
 # A year named as such, not one compared with ("up from 2023") nor part of a number.
 _NAMED_YEAR = re.compile(rf"(?<![\d,.])(?<!from\s)(?<!since\s)(?<!than\s)(?<!with\s)(?<!to\s)\b{YEAR}\b(?![\d,])")
-# Words that make a statement forward-looking ("expectations" are what results beat or missed).
+# Words that make a statement forward-looking ("expectations" are what results beat or missed; a
+# "project" is mostly a thing built, a projection only as a verb: "projects its growth").
 FUTURE_CUES = CaselessPattern(
-    r"\b(?:will|would|could|should|may|might|expect(?!ations?\b)\w*|project\w*|forecast\w*|predict\w*|set to|"
+    r"\b(?:will|would|could|should|may|might|expect(?!ations?\b)\w*|forecast\w*|predict\w*|set to|"
+    r"project(?:ed|ing|ions?)|projects?(?=\s(?:that|its|their|our|a|an)\s)|"
     r"on track|on course|likely|poised|aims?|aiming|plan(?:s|ned|ning)?|target\w*|goals?|pledg\w*|guid\w*|"
-    r"outlook|sees|see|puts|reckons?|estimates? that|due to|to come online|going to|intends?|"
+    r"outlook|sees|see|puts|reckons?|due to|to come online|going to|intends?|"
     r"scenarios?|base case|believes?|anticipat\w*|probability|chance|odds|next \w+ years|coming years|"
     r"further out)\b")
 _COMPARED_WITH = re.compile(r"\b(?:from|than|compared (?:with|to)|versus|over)\s(?:the\s)?$")

@@ -18,7 +18,7 @@ _SUBJECT_STOP = CaselessPattern(r"\b(?:is|are|was|were|will|would|could|should|h
 # with is the consensus it beat or missed ("above analysts' expectations of $5.7 billion"), and a
 # share a company will control is a stake.
 _NOT_FORECAST = CaselessPattern(
-    r"\b(?:valu\w*|worth|stake|own|owns|control|premium|coupon|yield|SOFR|LIBOR|interest|plus or minus|discount|"
+    r"\b(?:valu\w*|worth|stake|(?:will|would|to|could|and)\sown|owns|control|premium|coupon|yield|SOFR|LIBOR|interest|plus or minus|discount|"
     r"committed|signed|agreement|contract|budget\w*|shares|stock|tranches?)\b[^.;]{0,40}$|^\s?(?:a|per)\sshare|"
     r"\b(?:above|below|beat(?:ing)?|exceed(?:ing|ed)?|top(?:ping|ped)|miss(?:ing|ed)?|short\sof|ahead\sof|"
     r"in\sline\swith)\s(?:the\s)?(?:[\w'’-]+\s){0,3}(?:expectations?|estimates?|consensus|forecasts?)\s(?:of\s)?$|"
