@@ -141,3 +141,13 @@ def test_a_company_found_from_context_takes_the_article_s_clear_home_country(ref
     assert _companies(refs, text)["Qiantang Capital"] == "CN"
     mixed = "Nvidia, Alibaba and SoftBank backed the round, as did venture firm Qiantang Capital."
     assert _companies(refs, mixed)["Qiantang Capital"] is None
+
+
+def test_a_known_company_with_its_legal_suffix_written_another_way(refs):
+    rows = _extract(refs, "Lenders included Pacific Investment Management Co. and others. Pimco declined to comment.")
+    assert [(c.name, c.n_mentions) for c in rows.company_mentions] == [("Pimco", 2)]
+
+
+def test_a_name_with_and_without_its_legal_suffix_is_one_company(refs):
+    text = "Japanese robotics startup Lumen Drive Inc. raised money. Tokyo-based Lumen Drive’s valuation rose."
+    assert _companies(refs, text) == {"Lumen Drive": "JP"}

@@ -204,7 +204,8 @@ def _context_candidates(text: str, gazetteer: Gazetteer) -> dict[str, Company]:
             continue
         start = match.start() + text[match.start():end].find(name)
         country = owner_country or _context_country(text, start, start + len(name), name)
-        found[name] = _arm_of_known(name, gazetteer) or Company(slugify(name), name, country, ())
+        found[name] = _arm_of_known(name, gazetteer) or gazetteer.lookup_loose(name) \
+            or Company(slugify(name), name, country, ())
     return found
 
 
@@ -260,11 +261,12 @@ def _local_acronyms(text: str, gazetteer: Gazetteer) -> set[str]:
 
 
 def _same_as_shorter(discovered: dict[str, Company]) -> None:
-    """"Light Year AI" and "Light Year" in one article are one company, named the shorter way."""
-    for name in list(discovered):
-        base = name[:-3] if name.endswith(" AI") else None
-        if base in discovered:
-            discovered[name] = discovered[base]
+    """"Light Year AI" and "Light Year", or "Turing Inc" and "Turing", in one article are one
+    company, named the shorter way."""
+    for name, company in list(discovered.items()):
+        shorter = [form for form in _short_forms(company) if form in discovered and form != name]
+        if shorter:
+            discovered[name] = discovered[min(shorter, key=len)]
 
 
 def _with_home_country(discovered: dict[str, Company], known: list[tuple[int, int, Company]],

@@ -37,6 +37,7 @@ class Gazetteer:
     by_surface: dict[str, Company] = field(default_factory=dict)
     # First word of each surface form -> the forms it starts, longest first.
     by_first_word: dict[str, list[str]] = field(default_factory=dict)
+    _loose: dict[str, Company] | None = field(default=None, repr=False)
 
     @classmethod
     def from_rows(cls, rows: list[dict]) -> "Gazetteer":
@@ -83,6 +84,23 @@ class Gazetteer:
     def lookup(self, surface: str) -> Company | None:
         """The known company with this exact surface form, if any."""
         return self.by_surface.get(surface)
+
+    def lookup_loose(self, name: str) -> Company | None:
+        """The known company a name denotes with its legal suffix written another way
+        ("Pacific Investment Management Co." for "... Company")."""
+        if self._loose is None:
+            self._loose = {}
+            for surface, company in self.by_surface.items():
+                self._loose.setdefault(_legal_key(surface), company)
+        return self._loose.get(_legal_key(name))
+
+
+_LEGAL = re.compile(r"(?:[\s,]+(?:Inc|Ltd|Co|Corp|Corporation|Company|Limited|PLC|plc|LLC|AG|SA|SE|NV)\.?)+$")
+
+
+def _legal_key(name: str) -> str:
+    """A name without its legal suffixes, in lower case."""
+    return _LEGAL.sub("", name.strip(" .")).casefold()
 
 
 @lru_cache(maxsize=8)  # an article is searched for known names and for the names it introduces
