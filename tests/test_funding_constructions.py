@@ -223,3 +223,30 @@ def test_buying_shares_from_the_company_is_an_investment_in_it(refs):
             "worth of shares from the company in a private placement.")
     rows = [r for r in _funding(refs, text) if r.amount]
     assert [(r.company, r.event_type, r.amount) for r in rows] == [("Groq", "investment", 80e6)]
+
+
+def test_a_converted_valuation_is_no_amount(refs):
+    text = "Cohere is raising $500 million, people familiar said. The round would value Cohere at as much as " \
+           "40 billion yuan ($5.6 billion) once the money is in, the people said."
+    assert [r.amount for r in _funding(refs, text)] == [500e6]
+
+
+def test_both_ends_of_a_range_of_values_are_no_funding(refs):
+    text = "Analysts at Morgan Stanley think the chip unit's equity value would then come to between 3 billion " \
+           "to 9 billion dollars."
+    assert _funding(refs, text) == []
+
+
+def test_a_cited_research_firm_makes_no_listing(refs):
+    text = "SenseTime was Asia's largest AI software maker, the IPO prospectus noted, citing research and " \
+           "consulting firm IDC Group."
+    assert all(r.company == "SenseTime" for r in _funding(refs, text))
+
+
+@pytest.mark.parametrize("middle", [
+    "A state fund made its investment in Zhipu AI last week.",
+    "Its models compete with those of Moonshot AI.",
+])
+def test_the_company_is_still_the_story_s_raiser(refs, middle):
+    text = f"Zhipu AI received a 300 million yuan investment from a state fund.\n{middle}\nIn 2024, the company raised $40 million."
+    assert [r.company for r in _funding(refs, text)] == ["Zhipu AI", "Zhipu AI"]

@@ -50,15 +50,15 @@ _ADVISER_CUE = CaselessPattern(r"\b(?:hired|mandated|appointed|tapped|advised by
 # Words after a company that make it an arranger or a lead investor, not the raiser.
 _ARRANGES = CaselessPattern(r"\s(?:(?:is|are|was|were)\s(?:said\sto\sbe\s)?)?(?:arrang\w+|underwr\w+|advis(?:ed|es|ing))\b")
 _LEADS = CaselessPattern(r"(?:,\s(?:[\w-]+\s){1,4}[\w-]+,)?\s(?:also\s)?(?:co-)?(?:led|leads|headed)\b(?!\sby)")
-_CITED_SOURCE = CaselessPattern(r"\b(?:according\sto|per|data\s(?:from|by|compiled\sby)|compiled\sby|reported\sby|"
-                                r"figures\sfrom|estimates\sfrom|tracked\sby)\s(?:[\w-]+\s){0,2}$")
+_CITED_SOURCE = CaselessPattern(r"\b(?:according\sto|per|citing|data\s(?:from|by|compiled\sby)|compiled\sby|reported\sby|"
+                                r"figures\sfrom|estimates\sfrom|tracked\sby)\s(?:[\w&-]+\s){0,4}$")
 _DESCRIBED_BY = CaselessPattern(r"\b(?:developed|built|operated|owned|run|made|founded|managed|designed|produced)\sby\s(?:the\s)?$")
 _RAISER_AFTER = CaselessPattern(r"\b(?:(?:round|funding|financing|investment)\s(?:in|into)|"
                                 r"(?:loan|disbursement|credit\sline|credit\sfacility)s?\sto|(?:that|which)\s(?:gave|valued|values))\s$")
 _LIST_GAP = re.compile(r",?\s(?:and\s)?|,\s")
 # Money that is not money raised: prices, results, values, budgets.
 _NOT_RAISED = CaselessPattern(
-    r"(?:revenue|sales|income|profit|loss|lost|market value|market capitali[sz]ation|worth|"
+    r"(?:revenue|sales|income|profit|loss|lost|value|market capitali[sz]ation|worth|"
     r"a share|per share|spend\w*|capex|capital expenditure|budget\w*|costs?|charge|assets|"
     r"manag\w*|burn\w*|price|priced at|offer price|closing at|closed at|run rate|agreement|contract)"
     r"\W+(?:\w+\W+){0,5}$")
@@ -112,8 +112,12 @@ _ASSET = CaselessPattern(r"(?:the|a|an|its|their|this|new)\s(?:[\w-]+\s){0,2}(?:
                          r"site|cent(?:re|er)|park|station|network|line|fab|mine|programme|program|infrastructure)s?\b")
 _FROM_COMPANY = CaselessPattern(r"\bshares\s(?:[\w-]+\s){0,2}from\s(?:the|this)\s(?:[\w-]+\s){0,2}(?:company|firm|group|start-?up)")
 _COMPANY_NOUN = CaselessPattern(r"(?:the|this)\s(?:[\w-]+\s){0,3}(?:company|firm|group|start-?up|developer|business)\b")
+# A company first named as the object of a preposition ("a deal with Adobe", "a feature in Meta's
+# app") is not what the story is about.
+_PREPOSITION_BEFORE = re.compile(r"\b(?:with|in|into|to|for|from|on|by|at|of|than)\s(?:the\s)?$")
 # Sentences about backers ("ICONIQ led that round") do not change who the story is about.
 _BACKERS = re.compile(r"\b(?:took part|taking part|joined|joining|led|co-led|participated|invested|backed|"
+                      r"made (?:its|an|a|the) (?:\w+ )?investment|"
                       r"[Ii]nvestors include|[Bb]ackers include|[Ss]hareholders include)\b")
 _CLAUSE = re.compile(keywords_first(r";|,\s(?:and|while|but|whereas)\s|\band separately\b|\bSeparately,\s|"
                                     r"\bwhen\s(?=it\b|they\b)"))
@@ -272,7 +276,8 @@ def find_funding(ctx) -> list[FundingRow]:
             if not events:
                 rows[-1] = _with_later_investors(_with_later_valuation(ctx, rows[-1], sentence, spans), sentence, spans)
         rows.extend(events)
-        if spans and (events or not _BACKERS.search(sentence.text)):
+        if spans and (events or not _BACKERS.search(sentence.text)) \
+                and (events or not _PREPOSITION_BEFORE.search(sentence.text, 0, spans[0].start - sentence.start)):
             names = [s.company.name for s in spans]
             topic, previous = names[0], list(dict.fromkeys(names))
         if events and events[-1].companies and events[-1].event_type != "acquisition":
@@ -370,12 +375,13 @@ def _sentence_events(ctx, sentence, spans, topic, previous, listed) -> list[Fund
         clause = text[start:end]
         local = [(s.start - sentence.start - start, s) for s in spans]
         local = [(p, s) for p, s in local if 0 <= p < len(clause)]
-        money = [m for m in find_money(clause) if _is_raised(clause, m)]
+        every = find_money(clause)
+        money = _raised(clause, every)
         event_type = _event_type(clause, local, money[0].start) if money else None
         if not event_type:
             continue
         values = [m for m in money if _is_valuation(clause, m)]
-        amounts = [m for m in money if m not in values and not _is_conversion(clause, m, money)]
+        amounts = [m for m in money if m not in values and not _is_conversion(clause, m, every)]
         if not amounts and event_type == "acquisition" and values:
             amounts, values = values[:1], values[1:]
         if not amounts:
@@ -415,6 +421,24 @@ def _unknown_raiser(clause: str, cue: int, local, roles: Roles) -> list[str]:
         return []
     name = subject_raiser(clause, cue) or object_raiser(clause)
     return [name] if name else []
+
+
+_RANGE_GAP = re.compile(r"\s?(?:to|-|–|and)\s?")
+
+
+def _raised(clause: str, every: tuple[Money, ...]) -> list[Money]:
+    """The amounts of a clause that are money raised; the second figure of a range ("between $3
+    billion and $11 billion") is whatever the first is."""
+    out, kept = [], False
+    for i, m in enumerate(every):
+        if i and _RANGE_GAP.fullmatch(clause, every[i - 1].end, m.start):
+            keep = kept
+        else:
+            keep = _is_raised(clause, m)
+        if keep:
+            out.append(m)
+        kept = keep
+    return out
 
 
 def _referred(clause: str, continued: bool, event_type: str, roles: Roles, topic, previous) -> list[str]:
@@ -524,7 +548,8 @@ def _unpriced(ctx, sentence, start, clause, kind, pattern, priced) -> FundingRow
         return _unpriced_round(ctx, sentence, start, clause, cue, spans, priced)
     else:
         near = sorted(((p, s) for p, s in spans if _gap(p, s, cue) < 60
-                       and not _INVESTOR_LIST.search(clause, max(0, p - 60), p)),
+                       and not _INVESTOR_LIST.search(clause, max(0, p - 60), p)
+                       and not _CITED_SOURCE.search(clause, max(0, p - 60), p)),
                       key=lambda ps: _gap(*ps, cue))[:1]
         near = [s for _, s in near]
         buyers = []
