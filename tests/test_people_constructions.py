@@ -151,3 +151,17 @@ def test_a_known_company_with_its_legal_suffix_written_another_way(refs):
 def test_a_name_with_and_without_its_legal_suffix_is_one_company(refs):
     text = "Japanese robotics startup Lumen Drive Inc. raised money. Tokyo-based Lumen Drive’s valuation rose."
     assert _companies(refs, text) == {"Lumen Drive": "JP"}
+
+
+def test_every_founder_named_with_and(refs):
+    people = _people(refs, "Lumen Labs, which was founded by former Google engineers Ana Ruiz and Tom Okafor, raised money.")
+    assert ("Ana Ruiz", "founder", "Lumen Labs") in people and ("Tom Okafor", "founder", "Lumen Labs") in people
+
+
+def test_a_photo_caption_names_a_person_beside_the_role(refs):
+    people = _people(refs, "Lisa Park (left), chief executive of Nvidia, arrives at the summit in Seoul.")
+    assert ("Lisa Park", "chief executive", "Nvidia") in people
+
+
+def test_a_processing_unit_is_a_product_not_a_company(refs):
+    assert _companies(refs, "The Z900, a data centre graphics processing unit, ships this year.") == {}

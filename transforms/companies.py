@@ -60,7 +60,7 @@ _CUE_WORDS = (*DESCRIPTORS.split("|"), " of")
 _CUE_AFTER = re.compile(
     rf"(?:'s|’s|')\s(?:shares|stock|listing|IPO|debut|founder|chief)\b"
     rf"|\s\((?:(?:NYSE|Nasdaq|NASDAQ|HKEX|SSE|SZSE|TSE|LSE|KRX)\s?:\s?[A-Z0-9.]+|\d{{3,6}}\.[A-Z]{{1,2}}|[A-Z]{{1,5}}\.[A-Z]{{1,2}})\)"
-    rf"|,\s(?:the|a|an)\s(?:(?!(?:at|of|for|with|in)\s)[\w-]+\s){{0,4}}?(?:{DESCRIPTORS})"
+    rf"|,\s(?:the|a|an)\s(?:(?!(?:at|of|for|with|in)\s|(?:processing|generating)\sunit)[\w-]+\s){{0,4}}?(?:{DESCRIPTORS})"
     rf"(?=[,.;]|\s(?:that|which|whose|based|in|with|backed|owned|founded|run|led|known|and|of)\b)")
 _BASED_PREFIX = re.compile(r"^[A-Z][\w ]*?-based\s")
 

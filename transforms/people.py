@@ -42,7 +42,7 @@ _OWN = r"(?:'s|’s)"
 _OPENING_ORG = (r"(?<![\w&.'-])(?:(?![A-Z])[\w&.'-])*+"
                 r"(?P<org>[A-Z][\w&.'-]*+(?:\s(?:&\s)?[A-Z][\w&.'-]*+){0,5})")
 _AFTER_NAME = re.compile(
-    rf"(?P<name>{PERSON}),\s(?:(?:the|a|an|its)\s)?"
+    rf"(?P<name>{PERSON})(?:\s\((?:left|right|centre|center|L|R|C)\))?,\s(?:(?:the|a|an|its)\s)?"
     rf"(?:(?P<org1>(?!{_ROLE_START}){_ORG}){_OWN}\s|(?P<org0>(?!{_ROLE_START}){_ORG})\s(?=[a-z])"
     rf"|(?:company|firm|group|bank|start-?up|lab){_OWN}\s)?"
     rf"(?P<role>(?i:{_QUALIFIER}{{0,2}}?{ROLE})(?:\s(?!(?:at|of|with|for)\s)[a-z][\w-]*){{1,2}}(?=\s(?:at|of|with|for)\s(?:the\s)?[A-Z])"
@@ -60,6 +60,7 @@ _WHO_FOUNDED = re.compile(rf"(?P<name>{PERSON}),\swho\s(?P<role>(?:co-)?found)(?
 # "MiniMax, founded by former SenseTime executive Yan Junjie" and "Founded in 2022 by X, MiniMax ...":
 # the founder of the company named, whatever the words before the name say they were.
 _FOUNDER_NAME = rf"(?:\S+\s){{0,4}}?(?P<name>{PERSON})(?=,|\.|;|\s(?:and|in|who|to|at|with)\b)"
+_AND_FOUNDER = re.compile(rf"\sand\s(?P<name>{PERSON})(?=[,.;]|\s(?:in|who|to|at|with)\b|$)")
 _FOUNDED_BY = [
     re.compile(rf"{_OPENING_ORG},?\s(?:which\s|that\s)?(?:was\s|is\s)?(?P<role>(?:co-)?found)ed\s"
                rf"(?:in\s[\w ]{{0,20}}?\s)?by\s{_FOUNDER_NAME}"),
@@ -208,6 +209,10 @@ def _candidates(sentence: str, lower: str, last_name: int) -> Iterator[_Candidat
         for m in pattern.finditer(sentence):
             yield _Candidate(m["name"], min(m.start("org"), m.start("role")), m.span("name"),
                              m["role"].lower() + "er", _group(m, "org"))
+            other = _AND_FOUNDER.match(sentence, m.end("name"))  # "founded by A and B"
+            if other:
+                yield _Candidate(other["name"], min(m.start("org"), m.start("role")), other.span("name"),
+                                 m["role"].lower() + "er", _group(m, "org"))
     for m in _WHOSE.finditer(sentence) if "whose" in lower or " by" in lower else ():  # "OpenAI, whose chief executive is Sam Altman"
         yield _Candidate(m["name"], m.start("org"), m.span("name"), m["role"], _group(m, "org"))
     for m in _LED_BY.finditer(sentence) if " by" in lower else ():  # "Meta, led by Mark Zuckerberg"
