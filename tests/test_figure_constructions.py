@@ -175,3 +175,39 @@ def test_a_project_built_and_a_present_estimate_are_no_projections(refs, text):
 def test_projecting_as_a_verb_is_a_forecast(refs):
     (row,) = _extract(refs, "The chipmaker projects its own sales growth to surpass 30%.", published=None).forecasts
     assert (row.value, row.comparator) == (30, ">")
+
+
+def test_mid_tens_of_percent_is_about_five_more():
+    (q,) = find_quantities("guided to mid-30% sales growth", 2026, {})
+    assert (q.value, q.comparator) == (35, "~")
+
+
+@pytest.mark.parametrize("text", [
+    "Had turbines been available, orders could easily have grown eight-fold in the region, the supplier said.",
+    "A new campus would double the state's data centre capacity, which is currently less than two gigawatts.",
+    "The utility, which serves about 40% of the province, will spend heavily on its grid.",
+    "Server sales rose 9 percent in the second quarter ended July 31, the company said.",
+    "Each new rack will draw around 130 kilowatts per rack, the supplier said.",
+    "The grid arm's software unit grew more than 31% to $2.2 billion, beating forecasts.",
+    "If the deal closes, it would nearly double the start-up's valuation.",
+])
+def test_descriptions_counterfactuals_and_reported_periods_are_no_forecasts(refs, text):
+    assert _extract(refs, text).forecasts == []
+
+
+def test_an_installed_capacity_that_will_reach_a_figure_is_a_forecast(refs):
+    (row,) = _extract(refs, "The council expects total installed capacity to reach about 4,700 GW by 2028.").forecasts
+    assert (row.value, row.target_year) == (4700, 2028)
+
+
+def test_what_a_plant_would_have_is_a_projection(refs):
+    (row,) = _extract(refs, "The campus would have a capacity of 1.2 GW by 2029.").forecasts
+    assert (row.value, row.target_year) == (1.2, 2029)
+
+
+@pytest.mark.parametrize("text", [
+    "The developer, which plans 3 GW of solar by 2030, has hired advisers.",
+    "The grid operator, which is expected to add 12 GW by 2030, sold bonds.",
+])
+def test_a_relative_clause_that_plans_is_a_forecast(refs, text):
+    assert [f.target_year for f in _extract(refs, text).forecasts] == [2030]

@@ -139,11 +139,23 @@ _horizon = lru_cache(maxsize=512)(find_horizon)
 _DONE = CaselessPattern(r"\b(?:spent|raised|recorded|posted|reported|earned|totall?ed|installed|added|consumed|used|"
                         r"rose|grew|jumped|surged|climbed|fell|dropped|declined|increased|decreased|reached|achieved|"
                         r"came\sin\sat|stood\sat|touched|"
-                        r"generated|hit)\s(?:[\w-]+\s){0,3}$")
+                        r"generated|hit)\s(?:(?:more|less)\sthan\s|about\s|around\s|nearly\s|almost\s)?"
+                        r"(?:[\w%.,$-]+\s){0,3}$"
+                        # what could have happened, had things been otherwise ("could have doubled")
+                        r"|\b(?:could|would|might)\s(?:\w+\s)?have\s\w+(?:ed|en|wn)\s(?:[\w-]+\s){0,2}$"
+                        # a figure as it stands now ("which is currently about 1 GW")
+                        r"|\b(?:currently|at\spresent|today|now)\s(?:(?:about|around|roughly|nearly|some|just|only|"
+                        r"less\sthan|more\sthan|over|under)\s)?$"
+                        # a relative clause describing a thing ("which covers about 80% of")
+                        r"|\b(?:which|that)\s(?!(?:aims|plans|expects|targets|intends|projects|forecasts|sees|wants|"
+                        r"needs|is\s(?:expected|set|likely|due|projected|forecast)|are\s(?:expected|set|likely|due))\b)"
+                        r"(?:\w+s|is|are|has|have)\s(?:[\w-]+\s){0,2}$")
+# Results of a reporting period that has ended ("for the first quarter ended May 2").
+_ENDED = CaselessPattern(r"\b(?:quarter|year|period|months|half)\s(?:that\s)?ended\b")
 # A span of years a past change took ("rose 48% over five years"): no horizon ahead.
 _PAST_SPAN = CaselessPattern(r"\b(?:rose|risen|fell|fallen|grew|grown|increased|decreased|declined|jumped|climbed|"
                              r"surged|soared|doubled|tripled)\b"
-                             r"[^.;]{0,40}\b(?:over|in)\s(?:the\s)?(?:past\s|last\s)?\w+\syears\b")
+                             r"[^.;]{0,80}\b(?:over|in)\s(?:the\s)?(?:past\s|last\s)?\w+\syears\b")
 
 
 def _is_projection(clause: str, year: int | None, reference: int | None, now: bool) -> bool:
@@ -272,7 +284,8 @@ def _sentence_figures(ctx, sentence, index, quantities, spans, state: _Context, 
         future = _speaks_of_future(clause_text) or _speaks_of_future(text[:clause[0]])
         year, baseline, now = _years(years, segment, clause, q, text, state, future, ctx.year)
         projected = (_is_projection(clause_text, year, ctx.year, now) or (future and not now and not year)) \
-            and not _DONE.search(text, max(0, q.start - 40), q.start) and not starts[i]
+            and not _DONE.search(text, max(0, q.start - 45), q.start) and not starts[i] \
+            and not ("ended" in clause_text and _ENDED.search(clause_text))
         stated = _stated_region(text, places, clause, q)
         out.append(Figure(
             sentence, clause_text, q, _region(stated, places, clause, q, state),

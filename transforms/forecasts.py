@@ -24,8 +24,10 @@ _NOT_FORECAST = CaselessPattern(
     r"in\sline\swith)\s(?:the\s)?(?:[\w'’-]+\s){0,3}(?:expectations?|estimates?|consensus|forecasts?)\s(?:of\s)?$|"
     r"^\s(?:that\s)?(?:analysts?|economists?|Wall\sStreet|the\smarket)\s(?:had\s)?(?:expected|estimated|forecast)|"
     r"^\s?(?:senior\s)?notes|^\s(?:agreement|contract|deal|premium|stake|holding)\b|"
-    r"^\s(?:[\w-]+\s)?(?:financing|funding|round|fund|JV|joint\sventure|valuation|offering|loan|"
-    r"bond|debt|worth\sof|in\scommitments)\b")
+    r"^\s(?:[\w'’-]+\s){0,2}(?:financing|funding|round|fund|JV|joint\sventure|valuation|offering|loan|"
+    r"bond|debt|worth\sof|in\scommitments)\b|"
+    # the rating of a piece of equipment ("140 kilowatts per rack")
+    r"^\s(?:per|a|each)\s(?:unit|server|rack|chip|GPU|card|system|module|cabinet)\b")
 _BY_YEAR = re.compile(r"\bby\s(?:the\s)?(?:end\sof\s)?(?:mid-)?(?:\d{4}|(?:the|this)\sdecade)\b")
 # A prediction that is a date or a span of time, not a number: "AGI within ten years".
 _DATED = CaselessPattern(r"\b(?:superintelligence|artificial general intelligence|AGI|human-level|"

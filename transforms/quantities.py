@@ -85,8 +85,10 @@ def _measures(text: str) -> list[Quantity]:
         if v2 is not None and v2 < v1:
             v2 = None
         v1, v2, unit = _in_table_unit(v1, v2, unit)
-        found.append(Quantity(v1, v2, unit, "=" if v2 else _comparator(text, m.start("v1")),
-                              m.start("v1"), m.end()))
+        comparator = "=" if v2 else _comparator(text, m.start("v1"))
+        if unit == "percent" and v2 is None and v1 % 10 == 0 and text.endswith("mid-", 0, m.start("v1")):
+            v1, comparator = v1 + 5, "~"  # "mid-20%": about 25%
+        found.append(Quantity(v1, v2, unit, comparator, m.start("v1"), m.end()))
     for m in _TONNES.finditer(text) if "ton" in lowered(text) else ():
         if not m.group("of") and not _EMISSIONS.search(text):
             continue  # tonnes of steel or grain are not emissions
