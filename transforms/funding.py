@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from transforms.companies import CompanySpan
 from transforms.money import Money, find_money, implied_rate, stated_usd, to_usd, yen_or_yuan
@@ -19,7 +20,7 @@ _LISTED_THING = r"(?:compan\w+|firms?|groups?|names|shares|stocks?|peers?|rivals
 EVENT_CUES = [
     ("acquisition", r"acquir\w*|acquisition|takeover|take over|buy(?!\s?back)s?|bought|to purchase|"
                     r"pay\w*\b(?:[^.;]|\.(?=\d)){0,50}\bfor\s(?:the\s)?\d+%\sof"),
-    ("ipo", r"IPOs?|initial public offering|listings?|(?<!-)(?<!-\s)listed(?!\s" + _LISTED_THING + r")|" + _MARKET_DEBUT + r"|share sale|public offering|"
+    ("ipo", r"IPOs?|initial public offering|listings?|listed(?<!-listed)(?<!-\slisted)(?!\s" + _LISTED_THING + r")|" + _MARKET_DEBUT + r"|share sale|public offering|"
             r"go(?:es|ing)? public|float"),
     ("debt", r"loans?|bonds?|notes|debt|credit facility|borrow\w*|lent|lend\w*"),
     ("investment", r"invest(?:s|ed|ing)?\b(?:[^.;]|\.(?=\d))*?\bin\b|purchase of (?:[^.;]|\.(?=\d))*?shares|stake in|"
@@ -90,7 +91,8 @@ _PLANNED = CaselessPattern(r"\b(?:plan(?:s|ned|ning)?|will|would|aims?|seek\w*|e
                       r"(?:is|are) raising|looking to|close to|nearing|fil(?:ed|es|ing) for|application|"
                       r"intends?|proposed|pending|subject to|due to close)\b")
 _SOURCES = CaselessPattern(
-    r"\b(?:(?:people|persons?|sources?|insiders?)\s(?:familiar|close|briefed|with\sknowledge)|"
+    r"\b(?:people\s(?:familiar|close|briefed|with\sknowledge)|persons?\s(?:familiar|close|briefed|with\sknowledge)|"
+    r"sources?\s(?:familiar|close|briefed|with\sknowledge)|insiders?\s(?:familiar|close|briefed|with\sknowledge)|"
     r"according\sto\s(?:[\w-]+\s){0,3}(?:sources|people|insiders|a\sperson|a\ssource|another\sperson)|"
     r"sources\ssaid|sources\stold)\b")
 _YET_TO_CLOSE = CaselessPattern(r"\b(?:(?:(?:is|are)\s)?(?:expected|due|set)\sto\s(?:close|complete|be\scompleted|be\sfinali[sz]ed)|"
@@ -183,7 +185,7 @@ def _is_raised(text: str, money: Money) -> bool:
     if _SIZE_OF_ROUND.search(text, max(0, money.start - 40), money.start):
         return True
     return not (_NOT_RAISED.search(text, max(0, money.start - 70), money.start)
-                or _RAISED_FIGURE.search(text, 0, money.start)
+                or ("rais" in text and _RAISED_FIGURE.search(text, 0, money.start))
                 or _PRICE_MOVE.search(text, max(0, money.start - 40), money.start)
                 or _NOT_RAISED_AFTER.match(text, money.end))
 
@@ -463,9 +465,15 @@ def _usd(ctx, clause: str, money: Money, all_money: list[Money]) -> float | None
     stated = stated_usd(clause, money, later)
     if stated is not None or money.currency == "USD":
         return money.amount if stated is None else stated
-    texts = [s.text for s in ctx.sentences if "(" in s.text or " or " in s.text]
-    rate = implied_rate(texts, money.currency, lambda m, text: yen_or_yuan(m, text, ctx.article.text))
+    rate = _article_rate(ctx.article.text, tuple(s.text for s in ctx.sentences), money.currency)
     return money.amount / rate if rate else to_usd(money.amount, money.currency, ctx.year, ctx.refs.rates)
+
+
+@lru_cache(maxsize=64)
+def _article_rate(article: str, sentences: tuple[str, ...], currency: str) -> float | None:
+    """The rate an article's own conversions imply for a currency (read once per article)."""
+    texts = [text for text in sentences if "(" in text or " or " in text]
+    return implied_rate(texts, currency, lambda m, text: yen_or_yuan(m, text, article))
 
 
 def _row(ctx, sentence, clause, event_type, amount, money, values, raisers, investors) -> FundingRow:
@@ -493,10 +501,11 @@ _UNPRICED = [
                        r"f(?<!\wf)irst (?:trading day|day of trad\w+))\b"),
      ("debut", "IPO", "listed", "listing", "went public", "first trading day", "first day of trad")),
     ("acquisition", re.compile(r"agreed(?<!\wagreed) to (?:take over|acquire|buy)\s"), ("agreed to",)),
-    # "Acme completed a Series A round": a round whose size the text does not give.
-    ("equity_round", re.compile(r"(?:c(?<!\wc)ompleted|c(?<!\wc)losed|r(?<!\wr)aised|s(?<!\ws)ecured) (?:a|an|its) "
-                                r"(?:[\w+-]+ ){0,4}(?:round|financing)\b"), ("round", "financing")),
+    # "Acme completed a Series A round": a round whose size the text does not give (its verb is
+    # checked before the noun, found first).
+    ("equity_round", re.compile(r"(?:r(?<!\wr)ound|f(?<!\wf)inancing)\b"), ("round", "financing")),
 ]
+_ROUND_VERB = CaselessPattern(r"\b(?:completed|closed|raised|secured)\s(?:a|an|its)\s(?:[\w+-]+\s){0,4}$")
 # A listing being prepared: "is pursuing a Hong Kong IPO", "preparations for a listing", "filed for".
 _LISTING_PLANNED = CaselessPattern(r"\b(?:pursu\w+|prepar\w+|tutoring|appl(?:ied|ication)|fil(?:ed|es|ing)|seek\w*|"
                                    r"plan\w*|aims?|intends?|considering|weighing|will|would|could|restarted)\b")
@@ -537,6 +546,9 @@ def _listing_cue(clause: str, pattern) -> re.Match | None:
 
 def _unpriced(ctx, sentence, start, clause, kind, pattern, priced) -> FundingRow | None:
     cue = _listing_cue(clause, pattern) if kind == "ipo" else pattern.search(clause)
+    if kind == "equity_round":
+        cue = next((m for m in pattern.finditer(clause)
+                    if _ROUND_VERB.search(clause, max(0, m.start() - 60), m.start())), None)
     if not cue or (kind == "acquisition" and _REPORTED.search(clause)):
         return None
     spans = [(s.start - sentence.start - start, s) for s in ctx.in_sentence(sentence)]
