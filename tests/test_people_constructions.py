@@ -144,8 +144,8 @@ def test_a_company_found_from_context_takes_the_article_s_clear_home_country(ref
 
 
 def test_a_known_company_with_its_legal_suffix_written_another_way(refs):
-    rows = _extract(refs, "Lenders included Pacific Investment Management Co. and others. Pimco declined to comment.")
-    assert [(c.name, c.n_mentions) for c in rows.company_mentions] == [("Pimco", 2)]
+    rows = _extract(refs, "Suppliers included Disco Co. and others. Disco Corp declined to comment.")
+    assert [(c.name, c.n_mentions) for c in rows.company_mentions] == [("Disco Corporation", 2)]
 
 
 def test_a_name_with_and_without_its_legal_suffix_is_one_company(refs):
