@@ -250,3 +250,21 @@ def test_a_cited_research_firm_makes_no_listing(refs):
 def test_the_company_is_still_the_story_s_raiser(refs, middle):
     text = f"Zhipu AI received a 300 million yuan investment from a state fund.\n{middle}\nIn 2024, the company raised $40 million."
     assert [r.company for r in _funding(refs, text)] == ["Zhipu AI", "Zhipu AI"]
+
+
+def test_an_excerpt_cut_short_mid_paragraph_is_prose(refs):
+    text = ("Groq listed in Shanghai on Friday.\nGroq moved fast. The company issued 10 million shares at "
+            "50 yuan apiece, raising about 500 million yuan (about US$70 mi")
+    rows = [r for r in _funding(refs, text) if r.amount]
+    assert [(r.company, r.amount) for r in rows] == [("Groq", 500e6)]
+    assert 65e6 < rows[0].amount_usd < 75e6  # the reference rate, not the misread "US$70"
+
+
+@pytest.mark.parametrize("text, aggregate", [
+    ("Groq has raised $900 million in six funding rounds since 2016.", True),
+    ("So far, Groq has raised $900 million in cumulative financing.", True),
+    ("Groq raised $300 million in a Series C round.", False),
+])
+def test_one_figure_for_several_rounds_is_an_aggregate(refs, text, aggregate):
+    (row,) = _funding(refs, text)
+    assert row.is_aggregate is aggregate

@@ -85,6 +85,11 @@ _BEFORE_LISTING = CaselessPattern(r"(?:\b(?:ahead\sof|before|prior\sto|in\sthe\s
                                   r"(?:planned\s|expected\s|eventual\s)?|\bpre-)$")
 _ROUND = CaselessPattern(r"\b(?:Series [A-H]\+?(?:\s(?:and|&)\sSeries [A-H]\+?)?|seed round|pre-IPO round|angel round)")
 _AGGREGATE = CaselessPattern(r"\b(?:collectively|together|combined|in total|aggregate|between them|altogether)\b")
+# One figure for several rounds or tranches: "in 12 funding rounds", "cumulative", "so far".
+_SEVERAL = CaselessPattern(
+    r"\b(?:(?:in|across|over|through)\s(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|"
+    r"multiple|a\sseries\sof)\s(?:[\w-]+\s){0,2}(?:rounds|tranches|loans|offerings|deals)|cumulative|so\sfar|to\sdate|"
+    r"bringing\s(?:its\s|the\s|their\s)?total|now\sraised|concurrent)\b")
 _REPORTED = CaselessPattern(r"\b(?:in talks|talks to|preparing|weighing|considering|reportedly|is said to|"
                        r"are said to|sounding out|negotiat\w*)\b")
 _PLANNED = CaselessPattern(r"\b(?:plan(?:s|ned|ning)?|will|would|aims?|seek\w*|expected to|set to|could|agreed to|"
@@ -271,7 +276,8 @@ def find_funding(ctx) -> list[FundingRow]:
     listed = _listed(ctx)
     for sentence in ctx.sentences:
         spans = ctx.in_sentence(sentence)
-        events = [] if _is_heading(sentence.text) else \
+        heading = _is_heading(sentence.text) and (sentence.start == 0 or ctx.article.text[sentence.start - 1] == "\n")
+        events = [] if heading else \
             _sentence_events(ctx, sentence, spans, topic, previous, listed)
         if not events and rows and sentence.start - rows[-1].char_end <= 2:  # the sentence right after
             events = _continued(ctx, sentence, rows[-1])
@@ -350,7 +356,8 @@ def _with_later_valuation(ctx, row: FundingRow, sentence, spans) -> FundingRow:
 
 def _is_heading(text: str) -> bool:
     """Headlines and standfirsts carry no full stop; their figures repeat the story's. A long line
-    without one is prose cut short (the end of an excerpt), not a headline."""
+    without one, or a sentence that goes on a paragraph, is prose cut short (the end of an
+    excerpt), not a headline."""
     return not text.rstrip().endswith((".", "!", "?", '"', "”", "’", "'")) and text.count(" ") < 20
 
 
@@ -463,10 +470,14 @@ def _usd(ctx, clause: str, money: Money, all_money: list[Money]) -> float | None
     """The USD figure the sentence states, else at the article's own rate, else at the reference rate."""
     later = [m for m in all_money if m.start > money.start]
     stated = stated_usd(clause, money, later)
-    if stated is not None or money.currency == "USD":
-        return money.amount if stated is None else stated
+    if money.currency == "USD":
+        return money.amount
+    reference = to_usd(money.amount, money.currency, ctx.year, ctx.refs.rates)
+    if stated is not None and (reference is None or reference / 3 < stated < reference * 3):
+        return stated  # a conversion far off the reference rate is misread ("US$596 mi", cut short)
     rate = _article_rate(ctx.article.text, tuple(s.text for s in ctx.sentences), money.currency)
-    return money.amount / rate if rate else to_usd(money.amount, money.currency, ctx.year, ctx.refs.rates)
+    own = money.amount / rate if rate else None
+    return own if own is not None and (reference is None or reference / 3 < own < reference * 3) else reference
 
 
 @lru_cache(maxsize=64)
@@ -488,7 +499,7 @@ def _row(ctx, sentence, clause, event_type, amount, money, values, raisers, inve
         round=written[round_match.start():round_match.end()] if round_match and event_type == "equity_round" else None,
         amount=amount.amount, currency=amount.currency, amount_usd=_usd(ctx, clause, amount, money),
         amount_qualifier=amount.qualifier,
-        is_aggregate=bool(_AGGREGATE.search(clause)) or len(raisers) > 1,
+        is_aggregate=bool(_AGGREGATE.search(clause) or _SEVERAL.search(clause)) or len(raisers) > 1,
         investors=[i for i in dict.fromkeys(investors) if i not in raisers],
         valuation_usd=_usd(ctx, clause, values[0], money) if values else None,
         event_date=None, **ctx.grounding(sentence))
