@@ -118,6 +118,9 @@ def parse_timestamp(value) -> datetime | None:
     return stamp if EARLIEST <= stamp < LATEST else None
 
 
+_FOUR_DIGITS = re.compile(r"(?<!\d)\d{4}(?!\d)")
+
+
 def _as_datetime(value) -> datetime | None:
     if isinstance(value, datetime):
         return value
@@ -128,7 +131,11 @@ def _as_datetime(value) -> datetime | None:
     text = str(value).strip()
     if not text or len(text) > MAX_DATE_CHARS:
         return None
-    return dateparser.parse(text)
+    stamp = dateparser.parse(text)
+    # The parser reads a four-digit year 0001-0099 as 2001-2099; a date whose written year it
+    # did not keep is not the date written.
+    years = _FOUR_DIGITS.findall(text)
+    return None if years and f"{stamp.year:04d}" not in years else stamp
 
 
 def decode(data: bytes, name: str) -> str:

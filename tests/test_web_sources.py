@@ -8,6 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from ai_race_tables import storage
+from flows.sources import InputError
 from transforms.rows import TABLES
 
 ARTICLE = """<html><head><title>{title}</title></head><body><nav>Home | Markets | Login</nav>
@@ -37,6 +38,8 @@ class Site:
         self.hits: Counter = Counter()
         self.flaky_failures = 1
         self.release = threading.Event()
+        self.trickled = 0
+        self.together = threading.Barrier(4, timeout=15)
 
 
 @pytest.fixture()
@@ -79,6 +82,37 @@ def site(monkeypatch):
             elif self.path == "/redirect":
                 self.send_response(302)
                 self.send_header("Location", "file:///etc/passwd")
+                self.end_headers()
+            elif self.path == "/trickle":
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html")
+                self.send_header("Content-Length", "800")
+                self.end_headers()
+                for _ in range(800):  # a byte every 50 ms: each read succeeds, the whole never ends in time
+                    self.wfile.write(b"x")
+                    self.wfile.flush()
+                    state.trickled += 1
+                    if state.release.wait(0.05):
+                        return
+            elif self.path == "/dup.xml":
+                self._send(200, _feed(base, [f"{base}/a1"] * 50 + [f"{base}/a2", f"{base}/a1"]), "application/rss+xml")
+            elif self.path == "/together.xml":
+                self._send(200, _feed(base, [f"{base}/t{i}" for i in range(1, 5)]), "application/rss+xml")
+            elif self.path.startswith("/t") and self.path[2:].isdigit():
+                state.together.wait()  # answers only once all four are asked at the same time
+                i = int(self.path[2:]) - 1
+                self._send(200, ARTICLE.format(title=f"Together {i + 1}", body=BODIES[i]))
+            elif self.path.startswith("/busy"):
+                if state.hits[self.path] == 1:
+                    self.send_response(429)
+                    self.send_header("Retry-After", "3600" if self.path == "/busy-long" else "2")
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                else:
+                    self._send(200, ARTICLE.format(title="Busy", body=BODIES[2]))
+            elif self.path.startswith("/to/"):
+                self.send_response(302)
+                self.send_header("Location", "http://" + self.path[4:])
                 self.end_headers()
             elif self.path == "/notxml":
                 self._send(200, "<?xml this is not a feed", "application/rss+xml")
@@ -192,3 +226,72 @@ def test_served_deployment_and_schedule_read_back_from_the_api(prefect_server):
     assert read.name == "scheduled"
     assert read.parameters == {"sources": ["seeds/articles"], "data_dir": "data"}
     assert [s.schedule.cron for s in read.schedules] == ["*/30 * * * *"]
+
+
+def test_a_trickling_server_cannot_hold_a_fetch_past_the_deadline(prefect_server, site, monkeypatch):
+    from flows import web
+
+    monkeypatch.setenv("AI_RACE_FETCH_DEADLINE", "1")
+    with pytest.raises(web.TransientFetchError, match="/trickle: no complete response within 1 s"):
+        web.fetch(f"{site.base}/trickle")
+    assert 5 < site.trickled < 800  # it was sending, and was cut off long before the end
+
+
+def test_feed_items_are_capped_per_run_and_the_rest_taken_by_the_next(prefect_server, site, quick_retries,
+                                                                    tmp_path, monkeypatch):
+    from flows.landing import land_urls
+
+    monkeypatch.setenv("AI_RACE_MAX_FEED_ITEMS", "2")
+    runs = [land_urls([f"{site.base}/feed.xml"], str(tmp_path)) for _ in range(3)]
+    assert [len(ids) for ids, _ in runs] == [2, 4, 5]
+    assert all(rejected == [] for _, rejected in runs)
+    assert all(site.hits[f"/a{i}"] == 1 for i in range(1, 6))
+
+
+def test_a_link_repeated_in_feeds_is_fetched_once_a_run(prefect_server, site, quick_retries, tmp_path):
+    from flows.landing import land_urls
+
+    ids, rejected = land_urls([f"{site.base}/dup.xml", f"{site.base}/dup.xml", f"{site.base}/feed.xml"],
+                              str(tmp_path))
+    assert len(ids) == 5 and rejected == []
+    assert site.hits["/dup.xml"] == 1 and site.hits["/a1"] == 1 and site.hits["/a2"] == 1
+
+
+def test_items_of_one_feed_are_fetched_at_the_same_time(prefect_server, site, tmp_path, monkeypatch):
+    import httpx
+
+    from flows import web
+    from flows.landing import land_urls
+
+    monkeypatch.setattr(web.fetch, "__defaults__", (httpx.Timeout(20.0),))  # longer than the server's wait
+
+    ids, rejected = land_urls([f"{site.base}/together.xml"], str(tmp_path))
+    assert rejected == [] and len(ids) == 4  # one at a time, the first would wait for the others in vain
+
+
+def test_retry_after_is_waited_out_within_its_cap(prefect_server, site, quick_retries, tmp_path, monkeypatch):
+    from flows import web
+    from flows.landing import land_urls
+
+    waits = []
+    monkeypatch.setattr(web, "_wait", waits.append)
+    ids, rejected = land_urls([f"{site.base}/busy", f"{site.base}/busy-long"], str(tmp_path))
+    assert len(ids) == 1 and waits == [2.0] and site.hits["/busy"] == 2
+    assert rejected == [f"{site.base}/busy-long: HTTP 429, asked to retry after 3600 s, over the 60-s cap "
+                        "(left for a later run)"]
+    assert site.hits["/busy-long"] == 1
+
+
+@pytest.mark.parametrize("target", ["169.254.169.254/latest/meta-data/", "127.0.0.3:{port}/a1", "[::1]:{port}/a1",
+                                    "10.0.0.1:{port}/a1"])
+def test_redirects_to_non_public_addresses_are_refused(site, target, monkeypatch):
+    """The test server stands for a public one (only its address is let through): where it
+    redirects to a loopback, private or metadata address, nothing is requested there."""
+    from flows import web
+
+    monkeypatch.delenv("AI_RACE_ALLOW_PRIVATE_URLS")
+    monkeypatch.setattr(web, "_refused_address", lambda address: address != "127.0.0.1")
+    target = target.format(port=site.base.rsplit(":", 1)[1])
+    with pytest.raises(InputError, match="non-public address"):
+        web.fetch(f"{site.base}/to/{target}")
+    assert site.hits["/a1"] == 0
