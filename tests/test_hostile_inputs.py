@@ -257,3 +257,123 @@ def test_a_local_server_is_refused_unless_allowed(monkeypatch):
     with pytest.raises(InputError, match="resolves to a non-public address .127.0.0.1.; set AI_RACE_ALLOW"):
         web.fetch(f"http://localhost:{listener.getsockname()[1]}/")
     listener.close()
+
+
+# --- acceptance: one of every bad input beside good articles ------------------------------------
+
+def _serve(pages: dict[str, tuple[str, str]], trickle: str):
+    """A server on 127.0.0.1 serving `pages` (path -> content type, body; filled in once its
+    address is known) and trickling `trickle`."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    stop = threading.Event()
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            if self.path == trickle:
+                self.send_response(200)
+                self.send_header("Content-Length", "500")
+                self.end_headers()
+                try:
+                    for _ in range(500):
+                        self.wfile.write(b"x")
+                        self.wfile.flush()
+                        if stop.wait(0.05):
+                            return
+                except (BrokenPipeError, ConnectionResetError):  # the client gave up, as it should
+                    return
+                return
+            kind, body = pages.get(self.path, ("text/plain", "not found"))
+            self.send_response(200 if self.path in pages else 404)
+            self.send_header("Content-Type", kind)
+            self.end_headers()
+            self.wfile.write(body.encode())
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, stop
+
+
+def _article(n: int) -> str:
+    return (f"Shanghai-based start-up Lumen Robotics {n} raised US${n} million in a Series B round led by "
+            f"Granite Capital, the company said on Thursday. Analysts expect demand for its robots to keep "
+            f"rising through the decade as factories in the region automate.")
+
+
+def test_a_run_over_every_bad_input_publishes_the_good_and_names_the_bad(prefect_server, tmp_path, monkeypatch, caplog):
+    from ai_race_tables import storage
+    from flows import landing
+    from flows.__main__ import main
+
+    folder, outside = tmp_path / "in", tmp_path / "outside.json"
+    folder.mkdir()
+    outside.write_text(json.dumps({"title": "private"}))
+    good = {"seed.txt": (Path(__file__).parent.parent / "seeds/articles/seed-ai-race.txt").read_text(),
+            "good.md": f"---\ntitle: Good\npublished_at: 2026-01-05\n---\n{_article(1)}\n",
+            "edge-date.md": f"---\npublished_at: 0001-01-01T00:00:00+14:00\n---\n{_article(2)}\n",
+            "offset.md": f"---\npublished_at: 2026-01-05T10:00:00+99:00\n---\n{_article(3)}\n",
+            "list-url.md": f"---\nurl: [1, 2]\ntitle: {{a: 1}}\n---\n{_article(4)}\n",
+            "dated.json": json.dumps({"text": _article(5), "published_at": "9999-12-31T23:59:59-14:00"}),
+            "lines.jsonl": json.dumps({"text": _article(6)}) + "\n" + DEEP + "\n"}
+    for name, text in good.items():
+        (folder / name).write_text(text)
+    (folder / "utf16.txt").write_bytes(_article(7).encode("utf-16"))
+    (folder / "utf16-nobom.txt").write_bytes(_article(8).encode("utf-16-le"))
+    bad = {"deep.json": DEEP, "bomb.md": ALIAS_BOMB, "evil\nINFO all good.json": "{broken",
+           "feed.rss": "<rss/>", "paper.pdf": "%PDF-1.4", "table.csv": "a,b", "notes.xml": "<x/>",
+           "x.txt": _article(9), "x.meta.json": DEEP, "y.txt": _article(10), "z.txt": _article(11)}
+    for name, text in bad.items():
+        (folder / name).write_text(text)
+    with open(folder / "y.meta.json", "wb") as handle:
+        handle.truncate(3 * 1024 ** 3)
+    os.symlink(outside, folder / "z.meta.json")
+    os.mkfifo(folder / "pipe.txt")
+    (folder / "sub").mkdir()
+    os.symlink(folder / "sub", folder / "linked")
+    data = folder / "data"  # the data dir inside the source folder, already holding data docs
+    (data / "validation").mkdir(parents=True)
+    (data / "validation" / "index.html").write_text(f"<html><body><article><p>{_article(12)}</p></article></body></html>")
+
+    pages: dict[str, tuple[str, str]] = {}
+    server, stop = _serve(pages, "/trickle")
+    base = f"http://127.0.0.1:{server.server_port}"
+    feed_items = (f"<item><title>A</title><link>{base}/a</link><pubDate>Mon, 01 Jan 0001 00:00:00 +1400</pubDate></item>"
+                  f"<item><title>A again</title><link>{base}/a</link></item>"
+                  "<item><title>Broken</title><link>http://[::1</link></item>")
+    pages.update({"/feed.xml": ("application/rss+xml", f'<?xml version="1.0"?><rss version="2.0"><channel>'
+                                                       f"<title>t</title>{feed_items}</channel></rss>"),
+                  "/a": ("text/html", f"<html><body><article><p>{_article(13)}</p></article></body></html>"),
+                  "/notfeed": ("application/rss+xml", '<?xml version="1.0"?><html><body>Moved</body></html>')})
+    monkeypatch.setenv("AI_RACE_ALLOW_PRIVATE_URLS", "1")
+    monkeypatch.setenv("AI_RACE_FETCH_DEADLINE", "1")
+    monkeypatch.setattr(landing, "fetch", landing.fetch.with_options(retry_delay_seconds=0))
+    caplog.set_level("WARNING")
+    try:
+        code = main(["run", "--source", str(folder), "--source", f"{base}/feed.xml", "--source", f"{base}/notfeed",
+                     "--source", f"{base}/trickle", "--data-dir", str(data)])
+    finally:
+        stop.set()
+        server.shutdown()
+        server.server_close()
+    assert code == 0
+    articles = storage.load_table("articles", data)
+    assert sorted(Path(s).name for s in articles["source"]) == sorted(
+        [n for n in good if n != "lines.jsonl"] + ["lines.jsonl#1", "utf16.txt", "utf16-nobom.txt", "a"])
+    dates = dict(zip((Path(s).name for s in articles["source"]), articles["published_at"]))
+    assert str(dates["good.md"])[:10] == "2026-01-05"
+    assert all(dates[name] is None or str(dates[name]) == "NaT"
+               for name in ("edge-date.md", "offset.md", "dated.json", "a"))
+    rejected = storage.load_table("_rejected", data)
+    reasons = list(rejected.loc[rejected["table"] == "input", "reason"])
+    named = [str(folder / n) for n in ("deep.json", "bomb.md", "feed.rss", "paper.pdf", "table.csv", "notes.xml",
+                                       "x.meta.json", "y.meta.json", "z.meta.json", "pipe.txt", "linked")]
+    named += [str(folder / "lines.jsonl") + "#2", escape_controls(str(folder / "evil\nINFO all good.json")),
+              "http://[::1", f"{base}/notfeed", f"{base}/trickle"]
+    for name in named:
+        assert sum(r.startswith(name + ":") for r in reasons) == 1, (name, reasons)
+    assert len(reasons) == len(named) and all("\n" not in r and "\x1b" not in r for r in reasons)
+    assert not any("private" in str(t) for t in articles["title"])
