@@ -123,7 +123,7 @@ def test_cli_refuses_a_missing_source_and_a_bad_date_before_starting(tmp_path, c
     from flows.__main__ import main
 
     assert main(["run", "--source", str(tmp_path / "nowhere"), "--data-dir", str(tmp_path)]) == 1
-    assert capsys.readouterr().err.strip() == f"error: {tmp_path / 'nowhere'}: no such file or folder"
+    assert capsys.readouterr().err.strip() == f"error: --source {tmp_path / 'nowhere'}: no such file or folder"
     with pytest.raises(SystemExit) as exit_info:
         main(["backfill", "--since", "someday"])
     assert exit_info.value.code == 2
