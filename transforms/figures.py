@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import NamedTuple
 
 from transforms.attribution import attributed_org
@@ -47,7 +47,7 @@ class _Context:
     year: int | None = None  # of the last figure reported as past
     future_year: int | None = None  # of the last projected figure
     speaker: str | None = None
-    article_region: str | None = None  # the country the article is about, when one dominates
+    home: "_Home | None" = None  # the country the article is about
 
 
 def _clause_of(text: str, start: int) -> tuple[int, int]:
@@ -76,7 +76,7 @@ def _region(stated: str | None, places: list, clause: tuple[int, int], q: Quanti
     """The stated region, else a place later in the clause, else the paragraph's, else the last figure's."""
     after = [p for p in places if clause[0] <= p[0] < clause[1] and p[0] >= q.end]
     return (stated or (after[0][2] if after else None)
-            or state.lead_region or state.paragraph_region or state.region or state.article_region)
+            or state.lead_region or state.paragraph_region or state.region or (state.home and state.home.code))
 
 
 _COMPARISON = re.compile(r"\b(?:from|compared|against|versus|than|up from|down from)\b")
@@ -95,8 +95,9 @@ _RESTATED = re.compile(r"\(\s?(?:about|around|approximately|roughly|some|or|near
 def _starting_points(text: str, quantities: list[Quantity]) -> list[bool]:
     out: list[bool] = []
     for i, q in enumerate(quantities):
-        before = text[max(0, q.start - 60):q.start]
-        out.append(bool(_STARTING_POINT.search(before)) or bool(i and out[-1] and _RESTATED.search(before)))
+        low = max(0, q.start - 60)
+        out.append(bool(_STARTING_POINT.search(text, low, q.start))
+                   or bool(i and out[-1] and _RESTATED.search(text, low, q.start)))
     return out
 
 
@@ -188,8 +189,7 @@ def find_figures(ctx, speakers: dict[int, str | None], affiliations: dict[str, s
     """Figures of an article; speakers gives the person each sentence quotes, by index, and
     affiliations the organisation of each person."""
     figures: list[Figure] = []
-    named = _places(ctx.article.text, [(c.start, c.end) for c in ctx.companies])  # outside names and comparisons
-    state, sources = _Context(article_region=article_region(p[2] for p in named)), _Sources(ctx, affiliations or {})
+    state, sources = _Context(home=_Home(ctx)), _Sources(ctx, affiliations or {})
     for index, sentence in enumerate(ctx.sentences):
         text = sentence.text
         if sentence.start == 0 or ctx.article.text[sentence.start - 1] == "\n":
@@ -198,7 +198,7 @@ def find_figures(ctx, speakers: dict[int, str | None], affiliations: dict[str, s
             sources.new_paragraph()
         state.speaker = speakers.get(index)
         if _is_heading(text):
-            state = _Context(article_region=state.article_region)
+            state = _Context(home=state.home)
             sources.new_paragraph()
             continue
         companies = ctx.in_sentence(sentence)
@@ -215,6 +215,19 @@ def find_figures(ctx, speakers: dict[int, str | None], affiliations: dict[str, s
             state.paragraph_region = places[0][2] if places else None
         state.lead_region = leading_place(text) or state.lead_region
     return figures
+
+
+class _Home:
+    """The country an article is about, when one dominates its places: read only when a figure
+    names no place and nothing before it did."""
+
+    def __init__(self, ctx):
+        self.ctx = ctx
+
+    @cached_property
+    def code(self) -> str | None:
+        spans = [(c.start, c.end) for c in self.ctx.companies]
+        return article_region(p[2] for p in _places(self.ctx.article.text, spans))  # outside names, comparisons
 
 
 class _Sources:
