@@ -56,7 +56,7 @@ def _command(commands, name: str, summary: str, examples: str) -> Parser:
 
 
 def _data_dir(command: Parser) -> None:
-    command.add_argument("--data-dir", default="data", type=_checked(lambda v: parameters.path(v, "--data-dir")),
+    command.add_argument("--data-dir", default="data", type=_checked(parameters.data_dir),
                          metavar="DIR", help="the data directory: a folder or s3://bucket/prefix (default: data)")
 
 

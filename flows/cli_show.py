@@ -19,15 +19,15 @@ SCREENFUL = 20
 # The columns worth reading first, per table; every other column follows with --columns all.
 KEY_COLUMNS = {
     "articles": ["article_id", "published_at", "title", "n_words", "language", "source"],
-    "companies": ["company_id", "name", "country", "n_articles", "n_mentions", "first_seen", "last_seen",
+    "companies": ["name", "country", "n_articles", "n_mentions", "first_seen", "last_seen", "company_id",
                   "aliases"],
     "company_mentions": ["article_id", "name", "surface", "n_mentions", "company_id"],
     "people": ["name", "title", "organization", "article_id"],
     "funding": ["company", "event_type", "status", "round", "amount", "currency", "amount_usd",
                 "event_date", "investors", "article_id"],
     "forecasts": ["subject", "metric", "region", "comparator", "value", "value_max", "unit", "target_year",
-                  "horizon_min_years", "horizon_max_years", "source_org", "article_id"],
-    "energy_metrics": ["region", "sector", "metric", "comparator", "value", "value_max", "unit", "year",
+                  "source_org", "article_id"],
+    "energy_metrics": ["region", "sector", "metric", "value", "value_max", "unit", "year",
                        "is_projection", "source_org", "article_id"],
 }
 _WHERE = re.compile(r"^\s*(\w+)\s*(!=|>=|<=|=|~|>|<)\s*(.*)$", re.S)
@@ -323,6 +323,8 @@ def _operation(commit: dict) -> str:
         predicate = params.get("predicate")
         if predicate:
             return f"replace rows of {str(predicate).count(',') + 1} articles"
+        if commit["version"] == 0 and not (commit.get("operationMetrics") or {}).get("num_added_rows"):
+            return "create"
         return {"Append": "append", "Overwrite": "overwrite all"}.get(params.get("mode"), "write")
     return {"CREATE TABLE": "create", "OPTIMIZE": "compact", "VACUUM START": "vacuum start",
             "VACUUM END": "vacuum end"}.get(operation, operation.lower())

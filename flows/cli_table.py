@@ -2,7 +2,7 @@
 
 Cells are written for people: 41bn rather than 4.100000e+10, dates without a midnight time,
 lists as comma-separated items, control characters escaped; the widest text columns give up
-width first and are cut with an ellipsis; columns that still do not fit are left out and said so.
+width first and are cut with an ellipsis (ids never are); columns that still do not fit are left out and said so.
 """
 from __future__ import annotations
 
@@ -83,12 +83,10 @@ def render(frame: pd.DataFrame, width: int = 120) -> str:
     widths = [max([width_of(h)] + [width_of(v) for v in col]) for h, col in zip(headers, cells)]
     left_out = 0
     while sum(widths) + len(GAP) * (len(widths) - 1) > width:
-        floors = [max(MIN_TEXT, width_of(h)) for h in headers]
+        floors = [w if _is_id(h) else max(MIN_TEXT, width_of(h)) for h, w in zip(headers, widths)]
         shrinkable = [i for i, w in enumerate(widths) if w > floors[i] and not numeric[i]]
-        if shrinkable:
-            widest = max(shrinkable, key=lambda i: widths[i])
-            excess = sum(widths) + len(GAP) * (len(widths) - 1) - width
-            widths[widest] = max(floors[widest], widths[widest] - excess)
+        if shrinkable:  # one cell at a time from the widest: long texts end up equally cut
+            widths[max(shrinkable, key=lambda i: widths[i])] -= 1
         elif len(widths) > 1:  # every column at its floor: the last ones are left out
             for seq in (headers, cells, numeric, widths):
                 seq.pop()
@@ -102,6 +100,11 @@ def render(frame: pd.DataFrame, width: int = 120) -> str:
     if left_out:
         lines.append(f"({left_out} more columns do not fit in {width} characters)")
     return "\n".join(line.rstrip() for line in lines)
+
+
+def _is_id(header: str) -> bool:
+    """Ids are never cut: they are what people copy into the next command."""
+    return header.endswith("id")
 
 
 def _pad(text: str, cells: int, right: bool) -> str:

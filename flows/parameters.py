@@ -130,10 +130,18 @@ def absolute(value: str) -> str:
     return str(Path(value).expanduser().resolve())
 
 
-def check_run(sources_: list[str] | None, data_dir: str, since: str | None, until: str | None,
+def data_dir(value: str) -> str:
+    """A data directory: non-empty, and a folder (or not there yet) when local."""
+    path(value, "--data-dir")
+    if not raw_zone.is_remote(value) and Path(value).exists() and not Path(value).is_dir():
+        raise ValueError(f"--data-dir {value}: is a file; pass a folder (it is created when missing)")
+    return value
+
+
+def check_run(sources_: list[str] | None, data_dir_: str, since: str | None, until: str | None,
               batch_size_: int, workers_: int) -> list[str]:
     """Every parameter of a run or backfill, checked; the sources to read (None for a backfill)."""
-    path(data_dir, "--data-dir")
+    data_dir(data_dir_)
     batch_size(batch_size_)
     workers(workers_)
     if since is None:
@@ -144,5 +152,5 @@ def check_run(sources_: list[str] | None, data_dir: str, since: str | None, unti
     if until is not None:
         date(until, "--until")
     date_range(since, until)
-    landed(data_dir)
+    landed(data_dir_)
     return None

@@ -49,6 +49,7 @@ def _one_line_error(status, err, expected_status=None):
     (["run", "--workers", "0"], "--workers"),
     (["run", "--source", ""], "--source"),
     (["run", "--data-dir", ""], "--data-dir"),
+    (["run", "--data-dir", str(ROOT / "seeds" / "companies.csv")], "is a file"),
     (["show", "funding", "--data-dir", " "], "--data-dir"),
     (["backfill", "--since", "2026-02-01", "--until", "2026-01-01"], "--since"),
     (["backfill", "--since", "0001-01-01T00:00:00+14:00"], "--since"),
@@ -66,6 +67,20 @@ def test_bad_options_are_one_line_errors_and_touch_nothing(argv, words, tmp_path
     line = _one_line_error(status, err)
     assert words in line
     assert not data_dir.exists() and not (tmp_path / "data").exists()
+
+
+def test_prefect_console_logs_lose_their_tracebacks(capfd):
+    import logging
+
+    from flows import cli_errors
+
+    cli_errors.quiet_tracebacks()
+    try:
+        raise RuntimeError("deep inside a task")
+    except RuntimeError:
+        logging.getLogger("prefect.cli_test").error("Encountered exception", exc_info=True)
+    err = capfd.readouterr().err
+    assert "Encountered exception" in err and "Traceback" not in err
 
 
 def test_workers_auto_is_the_number_of_cores():
