@@ -224,7 +224,7 @@ def _short_forms(company: Company) -> set[str]:
     tokens = company.name.split()
     if len(tokens) > 1 and tokens[0] in PLACES:
         forms.add(" ".join(tokens[1:]))
-    stripped = re.sub(rf"\s(?:{ORG_HEADS})$", "", company.name)
+    stripped = _HEAD_END.sub("", company.name)
     if stripped != company.name and len(stripped) > 2 and stripped not in PLACES:
         forms.add(stripped)
     return forms

@@ -11,10 +11,13 @@ from transforms.regions import PLACES
 
 # A personal name: two to four capitalised words ("Lian Jye Su", "Mac McFarland", "Dana O'Neil").
 # It opens with a capital so that the engine can skip lower-case text quickly.
-_NAME_WORD = r"[A-Z](?:(?<=M)a?c[A-Z]|(?<=[OD])'[A-Z])?[a-z]+(?:[A-Z][a-z]+)?(?:-[A-Z]?[a-z]+)?"
-# A first name may be initials ("C.C. Wei", "KR Sridhar"), but not a common two-letter acronym.
-_INITIALS = r"(?:[A-Z]\.){1,3}(?=\s)|(?!AI|US|UK|EU|UN|EV|VC|HK|PC|TV|IT|AM|PM)[A-Z]{2}(?=\s[A-Z][a-z])"
-PERSON = rf"(?:{_INITIALS}|{_NAME_WORD})(?:\s{_NAME_WORD}){{1,3}}"
+_NAME_TAIL = r"(?:(?<=M)a?c[A-Z]|(?<=[OD])'[A-Z])?[a-z]+(?:[A-Z][a-z]+)?(?:-[A-Z]?[a-z]+)?"
+_NAME_WORD = rf"[A-Z]{_NAME_TAIL}"
+# A first name may be initials ("C.C. Wei", "KR Sridhar"), but not a common two-letter acronym. One
+# opening capital for every form lets the engine skip to capitals.
+_NOT_INITIALS = "".join(f"(?<!{a})" for a in ("AI", "US", "UK", "EU", "UN", "EV", "VC", "HK", "PC", "TV", "IT", "AM", "PM"))
+_FIRST_NAME = rf"[A-Z](?:{_NAME_TAIL}|\.(?:[A-Z]\.){{0,2}}(?=\s)|[A-Z]{_NOT_INITIALS}(?=\s[A-Z][a-z]))"
+PERSON = rf"{_FIRST_NAME}(?:\s{_NAME_WORD}){{1,3}}"
 ROLE_WORDS = (
     r"(?:co-)?founder|(?:co\s?-\s?)?(?:chief executive(?: officer)?|CEO)|chief [a-zA-Z ]{2,30}?(?:officer|scientist|analyst|strategist|economist)|"
     r"CEO|CFO|CTO|COO|chairman|chairwoman|chair|president|vice[- ]president|vice[- ]chair|"
@@ -43,10 +46,11 @@ _OPENING_ORG = (r"(?<![\w&.'-])(?:(?![A-Z])[\w&.'-])*+"
                 r"(?P<org>[A-Z][\w&.'-]*+(?:\s(?:&\s)?[A-Z][\w&.'-]*+){0,5})")
 _AFTER_NAME = re.compile(
     rf"(?P<name>{PERSON})(?:\s\((?:left|right|centre|center|L|R|C)\))?,\s(?:(?:the|a|an|its)\s)?"
-    rf"(?:(?P<org1>(?!{_ROLE_START}){_ORG}){_OWN}\s|(?P<org0>(?!{_ROLE_START}){_ORG})\s(?=[a-z])"
+    rf"(?:(?P<org1>{_ORG}){_OWN}\s|(?P<org0>(?!{_ROLE_START}){_ORG})\s(?=[a-z])"
     rf"|(?:company|firm|group|bank|start-?up|lab){_OWN}\s)?"
-    rf"(?P<role>(?i:{_QUALIFIER}{{0,2}}?{ROLE})(?:\s(?!(?:at|of|with|for)\s)[a-z][\w-]*){{1,2}}(?=\s(?:at|of|with|for)\s(?:the\s)?[A-Z])"
-    rf"|(?i:{_QUALIFIER}{{0,2}}?{ROLE}))(?:\s(?:at|of|with|for)\s(?P<org2>[^,;.()]{{1,80}}))?")
+    rf"(?P<role>(?i:{_QUALIFIER}{{0,2}}?{ROLE})"
+    rf"(?:(?:\s(?!(?:at|of|with|for)\s)[a-z][\w-]*){{1,2}}(?=\s(?:at|of|with|for)\s(?:the\s)?[A-Z]))?)"
+    rf"(?:\s(?:at|of|with|for)\s(?P<org2>[^,;.()]{{1,80}}))?")
 # "Constellation chief executive Joe Dominguez": found role first (on lower-cased text, which is
 # much faster than a case-insensitive pattern), then the name after it and the organisation before.
 _ROLE_LOWER = re.compile(ROLE.lower())
@@ -72,9 +76,10 @@ _BEFORE_CAPITAL = re.compile(r"(?<!\S)\S++(?=\s[A-Z])")
 _LAST_CAPITAL = re.compile(r"[A-Z](?=[^A-Z]*+$)")
 _PERSON_OF = re.compile(rf"(?P<name>{PERSON})\sof\s$")
 _POSSESSIVE = r"(?:'s|’s|(?<=s)['’](?=\s))"  # "Musk's", "Gates'"
-_OWNER = re.compile(rf"(?P<name>{PERSON}){_POSSESSIVE}\s(?P<org>[A-Za-z][\w.-]+)")
+_OWNER = re.compile(rf"(?P<name>{PERSON}){_POSSESSIVE}\s")
+_OWNED = re.compile(r"[A-Za-z][\w.-]+")
 # "Elon Musk's AI start-up, xAI," and "Masayoshi Son's investment firm": the company named next.
-_OWNERS_KIND = re.compile(rf"(?P<name>{PERSON}){_POSSESSIVE}\s(?:[\w-]+\s){{0,3}}?(?:{DESCRIPTORS})\b")
+_OWNED_KIND = re.compile(rf"(?:[\w-]+\s){{0,3}}?(?:{DESCRIPTORS})\b")
 # "Lightspeed's Jane Roe said": a company's person, where what follows shows a person.
 _COMPANYS_PERSON = re.compile(
     rf"(?:'s|’s)\s(?P<name>{PERSON})(?=,\s|\s(?:said|says|told|tells|added|adds|noted|notes|wrote|writes|"
@@ -83,6 +88,9 @@ _COMPANYS_PERSON = re.compile(
 # people among them are investors, with no organisation.
 _BACKERS = re.compile(r"\b(?:investors|backers|angels|investments?\sfrom|funding\sfrom|participation\sfrom)"
                       r"(?:,?\s(?:such\sas|including|like))?\s")
+_MAY_LIST_BACKERS = re.compile(alternation(["investors", "backers", "angels", "investment from", "investments from",
+                                              "funding from", "participation from"]))
+_BACKER_ITEM = re.compile(rf"{PERSON}(?=$|\s(?!of\s)[a-z])")  # "X of Y" is an arm of Y
 _LIST_ITEM = re.compile(r",\s(?:and\s)?|\sand\s")
 _NOT_FIRST = re.compile(
     r"^(?:In|On|At|The|For|By|As|And|But|When|After|Before|Since|While|With|From|Last|This|That|"
@@ -107,6 +115,7 @@ _TEAM_LED_BY = re.compile(
 _APPOINTED = re.compile(
     rf"\b(?:appointed|appoints|named|names|hired|hires|promoted|promotes|tapped|taps)\s(?P<name>{PERSON}),?\s"
     rf"(?:as\s)?(?:(?:its|the|a|an)\s)?(?:new\s)?(?P<role>(?i:{ROLE}))")
+_APPOINTING = re.compile(alternation(["appoint", "named", "names", "hire", "promote", "tapped", "taps"]))
 # "Wang Jian, who heads Alibaba Cloud": the organisation right after the verb.
 _WHO_HEADS = re.compile(rf"(?P<name>{PERSON}),\swho\s(?:(?:now|also|currently)\s)?(?P<verb>heads|leads|runs|chairs)\s"
                         rf"(?:the\s)?(?P<org>{_ORG})")
@@ -149,20 +158,30 @@ def _valid_name(name: str, companies: list[CompanySpan], start: int) -> bool:
     return all(not (c.start <= start < c.end) for c in companies)
 
 
+_BRACKETED = re.compile(r"\s*\(.*$")
+_AT_THE = re.compile(r"\sat\s(?:the\s)?(?=[A-Z])")
+_CAPITALISED_END = re.compile(r"\b[A-Z][\w&.'’ -]*$")
+_OWN_SPLIT = re.compile(r"(?:'s|’s)\b")
+_ROLE_AI = re.compile(r"\sAI$")
+_BASED_END = re.compile(r"\s[A-Z][\w]*-based$")
+_ROLE_ONLY = re.compile(rf"(?i:{ROLE_WORDS})$")
+_FORMER_BEFORE = re.compile(r"\bformer\s(?:\S+\s){0,3}$")
+
+
 def _written_org(fragment: str) -> str | None:
     """An organisation as written: the capitalised part of a fragment, without "(ACRONYM)"."""
-    fragment = re.sub(r"\s*\(.*$", "", fragment.strip())
-    fragment = re.split(r"\sat\s(?:the\s)?(?=[A-Z])", fragment)[-1]  # "Secretary of X at the Y Department"
+    fragment = _BRACKETED.sub("", fragment.strip())
+    fragment = _AT_THE.split(fragment)[-1]  # "Secretary of X at the Y Department"
     institution = INSTITUTION.search(fragment)
     if institution:  # its "'s" belongs to the name ("the People's Bank of China")
         return institution.group(0)
-    match = re.search(r"\b[A-Z][\w&.'’ -]*$", fragment)
+    match = _CAPITALISED_END.search(fragment)
     if not match:
         return None
-    org = re.split(r"(?:'s|’s)\b", match.group(0))[0].strip()
-    org = re.sub(r"\sAI$", "", org)  # the role's own word: "White House AI adviser"
-    org = re.sub(r"\s[A-Z][\w]*-based$", "", org)  # where the person works: "Greenpeace Beijing-based analyst"
-    if not org or _NOT_FIRST.match(org) or re.match(rf"(?i:{ROLE_WORDS})$", org):
+    org = _OWN_SPLIT.split(match.group(0))[0].strip()
+    org = _ROLE_AI.sub("", org)  # the role's own word: "White House AI adviser"
+    org = _BASED_END.sub("", org)  # where the person works: "Greenpeace Beijing-based analyst"
+    if not org or _NOT_FIRST.match(org) or _ROLE_ONLY.match(org):
         return None
     return org
 
@@ -215,12 +234,12 @@ def _candidates(sentence: str, lower: str, last_name: int) -> Iterator[_Candidat
                                  m["role"].lower() + "er", _group(m, "org"))
     for m in _WHOSE.finditer(sentence) if "whose" in lower or " by" in lower else ():  # "OpenAI, whose chief executive is Sam Altman"
         yield _Candidate(m["name"], m.start("org"), m.span("name"), m["role"], _group(m, "org"))
-    for m in _LED_BY.finditer(sentence) if " by" in lower else ():  # "Meta, led by Mark Zuckerberg"
+    for m in _LED_BY.finditer(sentence) if "led by" in lower or "run by" in lower or "headed by" in lower else ():  # "Meta, led by Mark Zuckerberg"
         if not NOT_BUSINESS.search(m["org"]):  # not "Series B, led by ..."
             yield _Candidate(m["name"], m.start(), m.span("name"), m["role"] or "head", _group(m, "org"))
     for m in _TEAM_LED_BY.finditer(sentence) if "led by" in lower else ():  # "analysts led by X wrote"
         yield _Candidate(m["name"], m.start(), m.span("name"), m["role"], _group(m, "org") + _group(m, "org2"), True)
-    for m in _APPOINTED.finditer(sentence):  # "Scale AI appointed X as interim CEO"
+    for m in _APPOINTED.finditer(sentence) if _APPOINTING.search(lower) else ():  # "Scale AI appointed X as interim CEO"
         yield _Candidate(m["name"], m.start(), m.span("name"), m["role"], ())
     for m in _AFTER_NAME.finditer(sentence):  # "Tang Jie, founder of Zhipu AI"
         yield _Candidate(m["name"], m.start(), m.span("name"), m["role"],
@@ -271,7 +290,7 @@ def find_people(sentence: str, offset: int, companies: list[CompanySpan], fallba
     lower = lowered(sentence)  # shared with the other patterns that read this sentence
     has_role = bool(_MAY_NAME_PERSON.search(lower))
     possessive = "'s" in sentence or "’s" in sentence or "s' " in sentence or "s’ " in sentence
-    backers = "from" in lower or "backers" in lower or "investors" in lower or "angels" in lower
+    backers = bool(_MAY_LIST_BACKERS.search(lower))
     if not has_role and not possessive and not backers and not (companies and " of " in sentence):
         return []  # most sentences name nobody; skip the costly patterns
     local = [CompanySpan(c.start - offset, c.end - offset, c.surface, c.company) for c in companies
@@ -289,7 +308,7 @@ def find_people(sentence: str, offset: int, companies: list[CompanySpan], fallba
             org = f"{department.group(1)} Department"
         if org in PLACES:  # "US President X": a country is no employer; the title keeps it
             role, org = f"{org} {role}" if role else role, None
-        if role and re.search(r"\bformer\s(?:\S+\s){0,3}$", sentence[max(0, c.start - 40):c.start]):
+        if role and _FORMER_BEFORE.search(sentence, max(0, c.start - 40), c.start):
             role = f"former {role}"
         found[c.name] = PersonMention(c.name, role, org, offset + c.name_span[0], offset + c.name_span[1])
     for m in _WHO_IS.finditer(sentence) if "who" in sentence else ():  # "Yan, who is also chairman": a later role
@@ -315,14 +334,14 @@ def _possessives(sentence: str, offset: int, local: list[CompanySpan], fallback:
     """People named with a possessive: "Elon Musk's xAI", "Lightspeed's Jane Roe said"."""
     for m in _OWNER.finditer(sentence):
         name = m.group("name")
-        owned = _org_in(m.group("org"), m.start("org"), local, written=False)
-        if name not in found and owned and _valid_name(name, local, m.start("name")):
-            found[name] = PersonMention(name, None, owned, offset + m.start(), offset + m.end("name"))
-    for m in _OWNERS_KIND.finditer(sentence):
-        name = m.group("name")
-        after = [c for c in local if c.start >= m.end()]
-        org = after[0].company.name if after else fallback
-        if name not in found and org and _valid_name(name, local, m.start("name")):
+        if name in found or not _valid_name(name, local, m.start("name")):
+            continue
+        owned = _OWNED.match(sentence, m.end())
+        org = _org_in(owned.group(0), owned.start(), local, written=False) if owned else None
+        if org is None and _OWNED_KIND.match(sentence, m.end()):
+            after = [c for c in local if c.start >= m.end()]
+            org = after[0].company.name if after else fallback
+        if org:
             found[name] = PersonMention(name, None, org, offset + m.start(), offset + m.end("name"))
     for span in local:
         m = _COMPANYS_PERSON.match(sentence, span.end)
@@ -337,7 +356,7 @@ def _investors(sentence: str, offset: int, local: list[CompanySpan], found: dict
         end = next((i for i in (sentence.find(c, cue.end()) for c in ".;(") if i >= 0), len(sentence))
         start = cue.end()
         for piece in _LIST_ITEM.split(sentence[start:end]):
-            m = re.match(rf"{PERSON}(?=$|\s(?!of\s)[a-z])", piece)  # "X of Y" is an arm of Y
+            m = _BACKER_ITEM.match(piece)
             at = start + sentence.find(piece, start) - start
             start = at + len(piece)
             if m and m.group(0) not in found and _valid_name(m.group(0), local, at) \
