@@ -304,6 +304,8 @@ def load_json(name: str, text: str):
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"{name}: malformed JSON ({exc.msg} at line {exc.lineno})") from None
+    except ValueError as exc:  # a number too long to convert, among others
+        raise InputError(f"{name}: malformed JSON ({str(exc).split(':')[0]})") from None
     except RecursionError:  # the depth check counts what the parser sees; this is a backstop
         raise InputError(f"{name}: JSON nested too deeply") from None
 

@@ -76,6 +76,43 @@ def test_deep_json_is_rejected_before_parsing(tmp_path):
     assert str(_one(tmp_path / "a.txt")) == f"{tmp_path / 'a.meta.json'}: JSON nested more than 64 levels deep"
 
 
+def test_a_number_too_long_to_convert_is_malformed_json(tmp_path):
+    path = tmp_path / "a.json"
+    path.write_text('{"text": "A story.", "published_at": ' + "9" * 5000 + "}")
+    assert str(_one(path)) == f"{path}: malformed JSON (Exceeds the limit (4300 digits) for integer string conversion)"
+
+
+TEXT_LIKE = st.one_of(st.text(max_size=400), st.builds(lambda a, b: f"---\n{a}\n---\n{b}", st.text(max_size=200),
+                                                       st.text(max_size=100)),
+                      st.recursive(st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=20)),
+                                   lambda inner: st.one_of(st.lists(inner, max_size=4),
+                                                           st.dictionaries(st.sampled_from(
+                                                               ["text", "title", "published_at", "url", "x"]),
+                                                               inner, max_size=5)),
+                                   max_leaves=20).map(json.dumps))
+
+
+@settings(max_examples=200, deadline=None)
+@given(TEXT_LIKE, st.sampled_from([".txt", ".md", ".json", ".jsonl"]))
+def test_any_document_becomes_articles_or_input_errors_never_a_crash(text, suffix):
+    from flows.sources import parse_document
+
+    try:
+        items = parse_document("doc" + suffix, suffix, text, {"published_at": text[:30], "title": text[:5]})
+    except InputError:
+        return
+    assert all(isinstance(i, (RawArticle, InputError)) for i in items)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=600))
+def test_any_bytes_decode_to_text_or_an_input_error(data):
+    try:
+        assert isinstance(decode(data, "x"), str)
+    except InputError:
+        pass
+
+
 def test_json_depth_ignores_brackets_inside_strings():
     assert json_depth('{"text": "[[[[{{{{ not nesting", "a": [[1]]}') == 3
 
