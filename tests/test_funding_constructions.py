@@ -268,3 +268,31 @@ def test_an_excerpt_cut_short_mid_paragraph_is_prose(refs):
 def test_one_figure_for_several_rounds_is_an_aggregate(refs, text, aggregate):
     (row,) = _funding(refs, text)
     assert row.is_aggregate is aggregate
+
+
+def test_a_range_raised_is_recorded_at_its_top(refs):
+    (row,) = _funding(refs, "Cohere is in talks to raise $400 million to $600 million in new funding.")
+    assert (row.amount, row.amount_qualifier, row.status) == (600e6, "up_to", "reported")
+
+
+def test_an_equity_investment_is_an_investment(refs):
+    (row,) = _funding(refs, "Upstage will receive $80 million in equity investment from a state fund.")
+    assert (row.company, row.event_type) == ("Upstage", "investment")
+
+
+def test_the_last_item_of_a_list_opens_no_clause(refs):
+    text = "Backers had already invested in Groq by then, including Tencent, Alibaba, and Nvidia via a $10 " \
+           "million seed round."
+    (row,) = _funding(refs, text)
+    assert (row.company, row.event_type) == ("Groq", "equity_round")
+
+
+def test_banks_listed_before_arranging_are_no_raisers(refs):
+    text = "Oracle needs cash for its campus. JPMorgan Chase and Goldman Sachs were arranging a $9 billion loan."
+    (row,) = _funding(refs, text)
+    assert row.company == "Oracle"
+
+
+def test_a_takeover_of_a_company_no_gazetteer_knows(refs):
+    (row,) = _funding(refs, "The deal follows Meta's $2 billion acquisition of Quillwork in 2019, and lifts its shares.")
+    assert (row.company, row.event_type, row.investors) == ("Quillwork", "acquisition", ["Meta Platforms"])

@@ -24,8 +24,8 @@ EVENT_CUES = [
             r"go(?:es|ing)? public|float"),
     ("debt", r"loans?|bonds?|notes|debt|credit facility|borrow\w*|lent|lend\w*"),
     ("investment", r"invest(?:s|ed|ing)?\b(?:[^.;]|\.(?=\d))*?\bin\b|purchase of (?:[^.;]|\.(?=\d))*?shares|stake in|"
-                   r"buy(?:s|ing)?\s(?:[^.;]|\.(?=\d)){0,40}?\bshares"),
-    ("equity_round", r"rounds?|Series [A-H]|placement|funding|equity|rais\w*|collect\w*|took in|"
+                   r"buy(?:s|ing)?\s(?:[^.;]|\.(?=\d)){0,40}?\bshares|equity\sinvestment"),
+    ("equity_round", r"rounds?|Series [A-H]|placement|funding|equity(?!\sinvestment)|rais\w*|collect\w*|took in|"
                      r"brought in|fundrais\w*|new shares|rights (?:issue|offering)"),
     ("investment", r"invest(?:s|ed|ing)?|investments?\s(?:from|by|in)|backed|backing|stake|contribut\w*|put in|"
                    r"putting in"),
@@ -35,7 +35,7 @@ _EVENT_RES = [(kind, CaselessPattern(rf"\b(?:{cue})\b")) for kind, cue in EVENT_
 # Where the one raising money is the object: "invested in X", "lent X", "a round for X", "acquire X".
 _OBJECT_RAISER = CaselessPattern(
     r"\b(?:invest(?:s|ed|ing)?\b(?:[^.;]|\.(?=\d))*?\b(?:in|into|on)|investments?\sin(?:to)?|lent|lends?|lending to|acquir\w*|buy|bought|"
-    r"purchase of|stake in|takeover of|take over|backed(?!\sby)|backing|(?:round|funding|financing) for|"
+    r"acquisition of|purchase of|stake in|takeover of|take over|backed(?!\sby)|backing|(?:round|funding|financing) for|"
     r"pay\w*\b(?:[^.;]|\.(?=\d)){0,50}\bof\s(?:its\s)?(?:[\w-]+\s){0,3})\s")
 _INVESTOR_CUE = CaselessPattern(
     r"\b(?:led by|from|including|included|with|backed by|alongside|investors?|co-leads?|cornerstone|"
@@ -143,10 +143,15 @@ class Roles:
     arranged: bool = False  # a bank or adviser arranges it for someone named before
 
 
+_LIST_ITEM_BEFORE = re.compile(r",\s(?:[A-Z][\w&.'’-]*\s?){1,4}$")
+
+
 def _clauses(text: str) -> list[tuple[int, int]]:
     """(start, end) of clauses that may each report a separate event."""
     bounds, start = [], 0
     for match in _CLAUSE.finditer(text):
+        if match.group(0) == ", and " and _LIST_ITEM_BEFORE.search(text, max(start, match.start() - 60), match.start()):
+            continue  # "Tencent, ZhenFund, and HSG": the last item of a list, not a new clause
         bounds.append((start, match.start()))
         start = match.end()
     bounds.append((start, len(text)))
@@ -172,6 +177,8 @@ def _event_type(clause: str, local: list[tuple[int, CompanySpan]], amount_at: in
         if kind in found:
             return kind
     soft = [k for k in ("equity_round", "investment") if k in found]
+    if len(soft) == 2 and _ROUND.search(clause):
+        return "equity_round"  # "invested in X via a $10 million seed round"
     if len(soft) == 2:
         before = [k for k in soft if found[k] < amount_at]
         return max(before, key=found.get) if before else "equity_round"
@@ -182,8 +189,10 @@ _MINORITY = CaselessPattern(r"\s(?:a|an)\s(?:minority|small|non-controlling|[1-4
 
 
 def _names_company_after(clause: str, position: int, local) -> bool:
+    """Whether a takeover cue names what is bought: a company, a stake, or a name ("of Acme")."""
     return any(position <= p <= position + 40 for p, _ in local) or bool(
-        re.match(r"(?:[^.;]|\.(?=\d)){0,40}\b(?:stake|\d+%\sof)", clause[position:]))
+        re.match(r"(?:[^.;]|\.(?=\d)){0,40}\b(?:stake|\d+%\sof)", clause[position:])) or bool(
+        object_raiser(clause[max(0, position - 12):position + 60]))
 
 
 def _is_raised(text: str, money: Money) -> bool:
@@ -231,6 +240,11 @@ def _roles(clause: str, cue: int, local: list[tuple[int, CompanySpan]], event_ty
             cued[i] = "investor"  # "led by X", "from X"; "X, backed by Y, raised"
         elif i and i - 1 in cued and _LIST_GAP.fullmatch(clause[local[i - 1][1].end - local[i - 1][1].start + local[i - 1][0]:p]):
             cued[i] = cued[i - 1]  # "X, Y and Z" share one role
+    for i in range(len(local) - 2, -1, -1):  # "JPMorgan and MUFG arranged": a role named after a list
+        p, span = local[i]
+        if i not in cued and cued.get(i + 1) in ("adviser", "investor") and local[i + 1][0] < cue \
+                and _LIST_GAP.fullmatch(clause[p + len(span.surface):local[i + 1][0]]):
+            cued[i] = cued[i + 1]
     investors = [s.company.name for i, (p, s) in enumerate(local) if cued.get(i) == "investor"]
     named = [(p, s) for i, (p, s) in enumerate(local) if cued.get(i) == "raiser"]
     if named:  # those named before it without a role put the money in ("X's investment in Y")
@@ -247,6 +261,9 @@ def _roles(clause: str, cue: int, local: list[tuple[int, CompanySpan]], event_ty
             return Roles([], investors + before, capex=True)
         if after:
             return Roles([after[0].company.name], investors + before)
+        target = object_raiser(clause[obj.start():]) if event_type == "acquisition" else None
+        if target:  # "its $19 billion acquisition of Acme", a company no gazetteer knows
+            return Roles([target], investors + before)
         if event_type != "equity_round":
             # "invested 650 billion yuan in its network": spending, unless it is "the company"
             capex = not _COMPANY_NOUN.match(clause, obj.end()) and not _FROM_COMPANY.search(clause)
@@ -390,7 +407,7 @@ def _sentence_events(ctx, sentence, spans, topic, previous, listed) -> list[Fund
         if not event_type:
             continue
         values = [m for m in money if _is_valuation(clause, m)]
-        amounts = [m for m in money if m not in values and not _is_conversion(clause, m, every)]
+        amounts = _range_tops(clause, [m for m in money if m not in values and not _is_conversion(clause, m, every)])
         if not amounts and event_type == "acquisition" and values:
             amounts, values = values[:1], values[1:]
         if not amounts:
@@ -447,6 +464,17 @@ def _raised(clause: str, every: tuple[Money, ...]) -> list[Money]:
         if keep:
             out.append(m)
         kept = keep
+    return out
+
+
+def _range_tops(clause: str, amounts: list[Money]) -> list[Money]:
+    """ "$200 million to $300 million": a range raised is recorded at its top, as up to."""
+    out: list[Money] = []
+    for m in amounts:
+        if out and _RANGE_GAP.fullmatch(clause, out[-1].end, m.start) and m.amount > out[-1].amount:
+            out[-1] = m._replace(qualifier="up_to", start=out[-1].start)
+        else:
+            out.append(m)
     return out
 
 

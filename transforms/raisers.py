@@ -13,8 +13,10 @@ _SUBJECT = re.compile(
     rf"(?:^|[:•,;–—]\s|^[^\w]*\s)(?P<name>{_TOKEN}(?:\s{_TOKEN}){{0,3}})(?:,\s[^,]{{3,90}},)?"
     r"\s(?:has\s|have\s|had\s)?(?:also\s|now\s|just\s)?"
     r"(?:raised|closed|completed|secured|landed|bagged|received|went\spublic|listed|debuted)\b")
-# The object of a round: "a $50 million round in Acme".
-_OBJECT = re.compile(rf"\b(?:round|funding|financing|investment|stake)\s(?:in|into)\s(?P<name>{_TOKEN}(?:\s{_TOKEN}){{0,3}})")
+# The object of a round or takeover: "a $50 million round in Acme", "its acquisition of Acme".
+_OBJECT = re.compile(rf"\b(?:(?:round|funding|financing|investment|stake)\s(?:in|into)|(?:acquisition|takeover|purchase)\sof|"
+                     rf"acquir(?:e|es|ed|ing)|bought|buys?|buying)\s(?:the\s)?(?:[a-z-]+\s|\([A-Z]+\)\s){{0,4}}?"
+                     rf"(?P<name>{_TOKEN}(?:\s{_TOKEN}){{0,3}})")
 _NOT_NAMES = frozenset((
     "The This That These Those It Its They Their He She We I You Our His Her A An Some Many Most All Both "
     "Each Investors Shares Startups Start-ups Companies Firms Banks Analysts Earlier Later Last Next In On At "
@@ -46,8 +48,6 @@ def subject_raiser(clause: str, cue: int) -> str | None:
 
 
 def object_raiser(clause: str) -> str | None:
-    """The unknown company a round is "in" ("led a $20 million round in Acme")."""
-    if " in" not in clause:
-        return None
+    """The unknown company a round is "in" or a takeover is "of" ("led a $20 million round in Acme")."""
     match = _OBJECT.search(clause)
     return _name(match.group("name")) if match else None
