@@ -1,0 +1,317 @@
+"""The analyst report: one self-contained HTML file (inline SVG charts, no network resource)
+from the published tables."""
+from __future__ import annotations
+
+import html
+import io
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+
+from ai_race_tables import storage
+from flows import report_data as shape
+from transforms.rows import TABLES
+
+COLORS = {"US": "#1f5fa8", "CN": "#c0392b", "other": "#8a8f98", "EU": "#2e8b57", "WORLD": "#6c4f9e"}
+TYPE_COLORS = {"ipo": "#1f5fa8", "equity_round": "#e08e0b", "investment": "#2e8b57", "debt": "#8a8f98",
+               "grant": "#6c4f9e", "acquisition": "#c0392b", "other": "#b5b5b5"}
+PALETTE = ["#1f5fa8", "#c0392b", "#2e8b57", "#e08e0b", "#6c4f9e", "#17a2b8", "#8a8f98", "#d35400", "#f1c40f",
+           "#8e5a2b", "#2c3e50", "#e377c2"]
+
+
+def write_report(data_dir: str, out: str | Path | None = None) -> Path:
+    """Write the report of the tables under data_dir (to DIR/reports/report.html by default)."""
+    target = Path(out) if out else Path(data_dir) / "reports" / "report.html"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    page = render_report(load_tables(data_dir), str(data_dir))
+    staged = target.with_suffix(".html.tmp")
+    staged.write_text(page, encoding="utf-8")
+    staged.replace(target)  # a reader never sees half a report
+    return target
+
+
+def load_tables(data_dir: str) -> dict[str, pd.DataFrame]:
+    """The latest version of every published table; tables not published yet are left out."""
+    return {t: storage.load_table(t, data_dir) for t in TABLES if storage.open_table(data_dir, t) is not None}
+
+
+def render_report(tables: dict[str, pd.DataFrame], data_dir: str = "") -> str:
+    """The report's HTML."""
+    articles = tables.get("articles")
+    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    head = f"<h1>AI race tables: analyst report</h1><p class=meta>Data: {_e(data_dir)} &middot; written {stamp}</p>"
+    if articles is None or articles.empty:
+        body = "<p class=empty>No articles have been published in this data directory yet: run " \
+               "<code>python -m flows run --data-dir DIR</code> first.</p>"
+        return _page(head + body)
+    links = {r.article_id: (_href(r.source), r.title if isinstance(r.title, str) and r.title else
+                            Path(str(r.source)).name) for r in articles.itertuples()}
+    sections = [_overview(tables), _funding(tables.get("funding"), links), _forecasts(tables.get("energy_metrics"), links),
+                _energy(tables.get("energy_metrics")), _mentions(tables.get("companies"), tables.get("people")),
+                _articles(articles)]
+    return _page(head + "".join(sections))
+
+
+# ---- sections -------------------------------------------------------------------------------
+
+def _overview(tables: dict[str, pd.DataFrame]) -> str:
+    counts = "".join(f"<li><b>{len(frame):,}</b> {_e(name.replace('_', ' '))}</li>" for name, frame in tables.items())
+    return f"<section><h2>What is in the tables</h2><ul class=counts>{counts}</ul>" \
+           "<p>Funding figures count completed events with a figure, each real-world event once " \
+           "(one row per <code>event_key</code>), and leave out figures that cover several raisers " \
+           "or rounds together. Amounts are in US dollars.</p></section>"
+
+
+def _funding(funding: pd.DataFrame | None, links: dict) -> str:
+    if funding is None or funding.empty:
+        return "<section><h2>Funding</h2><p class=empty>No funding events yet.</p></section>"
+    events = shape.funding_events(funding)
+    if events.empty:
+        return "<section><h2>Funding</h2><p class=empty>No completed IPO, round, investment or grant with a " \
+               "figure yet.</p></section>"
+    by_month, by_country = shape.funding_by_month(events), shape.funding_by_country(events)
+    total = events["amount_usd"].sum()
+    per_country = ", ".join(f"{_e(c)} {_usd(v)}" for c, v in by_country.sum(axis=1).items())
+    apart = {kind: shape.funding_events(funding, (kind,))["amount_usd"].sum() for kind in ("debt", "acquisition")}
+    month_chart = _stacked_bars(by_month, "Completed funding by month (USD bn), by country of the raiser",
+                                {c: COLORS.get(c) for c in by_month.columns}, ylabel="USD bn", scale=1e9)
+    country_chart = _stacked_bars(by_country, "Completed funding by country of the raiser (USD bn), by event type",
+                                  {c: TYPE_COLORS.get(c) for c in by_country.columns}, ylabel="USD bn",
+                                  scale=1e9, horizontal=True)
+    top = shape.largest(events)
+    top_chart = _bars(top["company"].fillna("(several)") + " (" + top["event_type"].str.replace("_", " ") + ")",
+                      top["amount_usd"] / 1e9, "Largest completed IPOs and rounds (USD bn)",
+                      [COLORS.get(c, COLORS["other"]) for c in top["raiser_country"]])
+    table = _table(top, links, [("company", "Raiser"), ("raiser_country", "Country"), ("event_type", "Type"),
+                                ("round", "Round"), ("amount_usd", "USD"), ("event_date", "Date"),
+                                ("published_at", "Article date")])
+    return (f"<section><h2>Funding</h2><p><b>{len(events)}</b> completed events with a figure "
+            f"(IPOs, equity rounds, investments, grants), <b>{_usd(total)}</b> in all: {per_country}. "
+            f"Not counted here: debt raised, {_usd(apart['debt'])}; acquisitions, {_usd(apart['acquisition'])}.</p>"
+            f"{month_chart}{country_chart}<h3>Largest IPOs and rounds</h3>{_KEY}{top_chart}{table}</section>")
+
+
+_KEY = "<p class=key>Bars by country of the raiser: <b style='color:#1f5fa8'>US</b>, " \
+       "<b style='color:#c0392b'>China</b>, <b style='color:#8a8f98'>elsewhere</b>.</p>"
+
+
+def _forecasts(energy: pd.DataFrame | None, links: dict) -> str:
+    rows = shape.demand_forecasts(energy) if energy is not None and not energy.empty else pd.DataFrame()
+    if rows.empty:
+        return "<section><h2>Electricity demand forecasts</h2><p class=empty>No forecast of data-centre or " \
+               "AI electricity demand yet.</p></section>"
+    twh = rows[(rows["unit"] == "TWh") & rows["year"].notna()]
+    labels = twh["year"].astype(int).astype(str) + " · " + twh["region"].fillna("no region") + " · " + \
+        twh["sector"].str.replace("_", " ") + " · " + twh["source_org"].fillna("unattributed")
+    chart = _bars(labels, twh["value"], "Forecast electricity demand of data centres and AI (TWh a year), "
+                  "by target year, region and source", [COLORS.get(r, COLORS["other"]) for r in twh["region"]],
+                  upto=twh["value_max"]) if not twh.empty else ""
+    table = _table(rows, links, [("year", "Target year"), ("region", "Region"), ("sector", "Sector"),
+                                 ("value", "Value"), ("value_max", "Up to"), ("unit", "Unit"),
+                                 ("comparator", "Cmp"), ("source_org", "Source")])
+    return f"<section><h2>Electricity demand forecasts: data centres and AI</h2>{chart}{table}</section>"
+
+
+def _energy(energy: pd.DataFrame | None) -> str:
+    if energy is None or energy.empty:
+        return "<section><h2>Energy metrics</h2><p class=empty>No energy figures yet.</p></section>"
+    counts = shape.energy_by_region_sector(energy)
+    colors = {s: PALETTE[i % len(PALETTE)] for i, s in enumerate(counts.columns)}
+    chart = _stacked_bars(counts, "Energy figures by region and sector (number of figures)", colors,
+                          ylabel="figures", horizontal=True)
+    return f"<section><h2>Energy metrics</h2>{chart}</section>"
+
+
+def _mentions(companies: pd.DataFrame | None, people: pd.DataFrame | None) -> str:
+    parts = ["<section><h2>Who is mentioned</h2>"]
+    if companies is not None and not companies.empty:
+        top = shape.top_companies(companies)
+        parts.append(_bars(top["name"], top["n_mentions"], "Most mentioned companies (mentions)",
+                           [COLORS.get(c, COLORS["other"]) for c in top["country"].fillna("other")]))
+    if people is not None and not people.empty:
+        top = shape.top_people(people)
+        labels = top["name"] + top["organization"].map(lambda o: f" ({o})" if isinstance(o, str) else "")
+        parts.append(_bars(labels, top["n_articles"], "Most mentioned people (articles naming them)",
+                           [PALETTE[0]] * len(top)))
+    return "".join(parts) + "</section>"
+
+
+def _articles(articles: pd.DataFrame) -> str:
+    per_month = shape.articles_by_month(articles)
+    undated = int(articles["published_at"].isna().sum())
+    chart = _bars(per_month.index, per_month.values, "Articles by month of publication", [PALETTE[0]] * len(per_month),
+                  horizontal=False) if len(per_month) else ""
+    note = f"<p>{undated} article(s) carry no publication date.</p>" if undated else ""
+    return f"<section><h2>Articles</h2>{chart}{note}</section>"
+
+
+# ---- charts (matplotlib, rendered to inline SVG) ----------------------------------------------
+
+def _figure(height: float):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    matplotlib.rcParams.update({"svg.fonttype": "none", "font.size": 10, "axes.spines.top": False,
+                                "axes.spines.right": False, "svg.hashsalt": "ai-race-tables"})
+    import matplotlib.pyplot as plt
+
+    return plt.subplots(figsize=(9, height))
+
+
+def _title(fig, title: str) -> None:
+    # Above the whole figure, from its left edge: long tick labels push the axes to the right.
+    fig.suptitle(title, x=0.01, ha="left", fontsize=11)
+
+
+def _svg(fig, title: str) -> str:
+    import matplotlib.pyplot as plt
+
+    fig.tight_layout()  # also makes room for legends outside the axes
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", metadata={"Date": None})
+    plt.close(fig)
+    svg = buffer.getvalue()
+    svg = svg[svg.index("<svg"):]  # no XML prolog or DOCTYPE inside HTML
+    svg = re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.S)
+    svg = re.sub(r'\s+xmlns(:\w+)?="[^"]*"', "", svg)  # HTML's parser knows SVG: no namespace URLs
+    return f'<figure class=chart aria-label="{_e(title)}">{svg}</figure>'
+
+
+def _stacked_bars(table: pd.DataFrame, title: str, colors: dict, ylabel: str, scale: float = 1.0,
+                  horizontal: bool = False) -> str:
+    fig, ax = _figure(max(2.8, 0.42 * len(table) + 1.4) if horizontal else 3.8)
+    base = pd.Series(0.0, index=table.index)
+    positions = range(len(table))
+    for column in table.columns:
+        values = table[column] / scale
+        color = colors.get(column) or None
+        label = str(column).replace("_", " ")
+        if horizontal:
+            ax.barh(positions, values, left=base, label=label, color=color)
+        else:
+            ax.bar(positions, values, bottom=base, label=label, color=color)
+        base = base + values
+    labels = [str(i) for i in table.index]
+    if horizontal:
+        ax.set_yticks(list(positions), labels)
+        ax.invert_yaxis()
+        ax.set_xlabel(ylabel)
+    else:
+        ax.set_xticks(list(positions), labels, rotation=45 if len(labels) > 8 else 0, ha="right" if len(labels) > 8 else "center")
+        ax.set_ylabel(ylabel)
+    for i, value in enumerate(base):
+        if value > 0:
+            text = f"{value:,.1f}" if scale != 1 else f"{value:,.0f}"
+            ax.annotate(text, (value, i) if horizontal else (i, value), xytext=(4, 0) if horizontal else (0, 3),
+                        textcoords="offset points", va="center" if horizontal else "bottom",
+                        ha="left" if horizontal else "center", fontsize=8)
+    _title(fig, title)
+    ax.legend(frameon=False, fontsize=8, loc="lower left", bbox_to_anchor=(0.0, 1.0),
+              ncol=min(len(table.columns), 6))  # above the bars, under the title: never over them
+    ax.margins(x=0.14) if horizontal else ax.margins(y=0.15)
+    return _svg(fig, title)
+
+
+def _bars(labels, values, title: str, colors: list, horizontal: bool = True, upto=None) -> str:
+    """Bars with their values written at their ends; `upto` (horizontal only) draws the high end of
+    a range as a lighter bar."""
+    labels, values = [str(x) for x in labels], [float(v) for v in values]
+    highs = [float(u) if u is not None and pd.notna(u) and u > v else None for u, v in zip(upto, values)] \
+        if upto is not None else [None] * len(values)
+    fig, ax = _figure(max(2.6, 0.32 * len(labels) + 1.2) if horizontal else 3.4)
+    positions = range(len(labels))
+    if horizontal:
+        ax.barh(positions, values, color=colors)
+        ax.barh(positions, [h - v if h else 0 for h, v in zip(highs, values)], left=values, color=colors, alpha=0.35)
+        ax.set_yticks(list(positions), labels)
+        ax.invert_yaxis()
+        ax.margins(x=0.14)
+    else:
+        ax.bar(positions, values, color=colors)
+        ax.set_xticks(list(positions), labels, rotation=45 if len(labels) > 8 else 0,
+                      ha="right" if len(labels) > 8 else "center")
+        ax.margins(y=0.15)
+    for i, (value, high) in enumerate(zip(values, highs)):
+        text = _number(value) + (f" to {_number(high)}" if high else "")
+        end = high or value
+        ax.annotate(text, (end, i) if horizontal else (i, end), xytext=(4, 0) if horizontal else (0, 3),
+                    textcoords="offset points", va="center" if horizontal else "bottom",
+                    ha="left" if horizontal else "center", fontsize=8)
+    _title(fig, title)
+    return _svg(fig, title)
+
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if value == int(value) or value >= 100 else f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+# ---- HTML -----------------------------------------------------------------------------------
+
+def _table(rows: pd.DataFrame, links: dict, columns: list[tuple[str, str]]) -> str:
+    head = "".join(f"<th>{_e(label)}</th>" for _, label in columns) + "<th>Article and evidence</th>"
+    body = []
+    for r in rows.to_dict("records"):
+        cells = "".join(f"<td>{_cell(name, r.get(name), r.get('event_date_precision'))}</td>" for name, _ in columns)
+        href, title = links.get(r["article_id"], ("", r["article_id"]))
+        link = f'<a href="{_e(href)}">{_e(title)}</a>' if href else _e(title)
+        body.append(f"<tr>{cells}<td class=evidence>{link}<br><q>{_e(r.get('evidence') or '')}</q></td></tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+_PRECISION = {"day": "%Y-%m-%d", "week": "week of %Y-%m-%d", "month": "%Y-%m", "year": "%Y"}
+
+
+def _cell(name: str, value, precision: str | None = None) -> str:
+    if value is None or (not isinstance(value, (list, str)) and pd.isna(value)):
+        return ""
+    if name.endswith("_usd"):
+        return _usd(value)
+    if name == "published_at":
+        return _e(pd.Timestamp(value).strftime("%Y-%m-%d"))
+    if name == "event_date":
+        return _e(pd.Timestamp(value).strftime(_PRECISION.get(precision, "%Y-%m-%d")))
+    if name in ("year", "target_year"):
+        return str(int(value))
+    if isinstance(value, float):
+        return f"{value:,.4g}" if abs(value) < 1e4 else f"{value:,.0f}"
+    return _e(str(value).replace("_", " ") if name in ("event_type", "sector") else str(value))
+
+
+def _usd(value: float) -> str:
+    if value >= 1e9:
+        return f"${value / 1e9:,.2f}bn"
+    return f"${value / 1e6:,.0f}m"
+
+
+def _href(source: str) -> str:
+    """A link to an article: its URL, else its file (a .jsonl line keeps its #N)."""
+    source = str(source)
+    if re.match(r"https?://", source):
+        return source
+    path, _, line = source.partition("#")
+    return Path(path).resolve().as_uri() + (f"#{line}" if line else "")
+
+
+def _e(text) -> str:
+    return html.escape(str(text), quote=True)
+
+
+_STYLE = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;margin:0 auto;max-width:1000px;
+padding:24px;color:#1d232b;line-height:1.45}
+h1{font-size:1.6em;margin-bottom:.2em}h2{border-bottom:2px solid #e3e6ea;padding-bottom:.2em;margin-top:1.8em}
+.meta{color:#68717d;margin-top:0}.empty{background:#fff7e0;border:1px solid #f0d78c;padding:12px;border-radius:6px}
+.counts{display:flex;flex-wrap:wrap;gap:8px 22px;list-style:none;padding:0}
+figure.chart{margin:12px 0}figure.chart svg{width:100%;height:auto}
+table{border-collapse:collapse;width:100%;font-size:.86em;margin:10px 0 20px}
+th,td{border-bottom:1px solid #e3e6ea;padding:5px 7px;text-align:left;vertical-align:top}
+th{background:#f4f6f8}td.evidence{color:#444;max-width:420px}td.evidence q{font-style:italic}
+"""
+
+
+def _page(body: str) -> str:
+    return ("<!DOCTYPE html><html lang=en><head><meta charset=utf-8>"
+            "<meta name=viewport content=\"width=device-width, initial-scale=1\">"
+            f"<title>AI race tables: analyst report</title><style>{_STYLE}</style></head><body>{body}</body></html>")
