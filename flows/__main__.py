@@ -138,6 +138,25 @@ def _add_compact(commands) -> None:
     compact.set_defaults(handler=cli_run.compact)
 
 
+def _add_report(commands) -> None:
+    report = _command(commands, "report", "write the analyst report: one self-contained HTML file (charts and "
+                      "tables, works offline) from the published tables", """\
+  python -m flows report                               # data/ into data/reports/report.html
+  python -m flows report --data-dir /srv/ai-race --out /tmp/report.html""")
+    _data_dir(report)
+    report.add_argument("--out", metavar="FILE", type=_checked(lambda v: parameters.path(v, "--out")),
+                        help="where to write it (default: DIR/reports/report.html)")
+    _debug(report)
+    report.set_defaults(handler=_report)
+
+
+def _report(args) -> int:
+    from flows.report import write_report
+
+    print(f"wrote {write_report(args.data_dir, args.out)}")
+    return 0
+
+
 def _parser() -> Parser:
     parser = Parser(prog="python -m flows", description=__doc__, epilog=EPILOG, formatter_class=_Help)
     parser.add_argument("--version", action=_Version, help="print the project's and the extractor's versions")
@@ -147,6 +166,7 @@ def _parser() -> Parser:
     _add_serve(commands)
     cli_show.add_commands(commands, _command, _data_dir, _debug)
     _add_compact(commands)
+    _add_report(commands)
     return parser
 
 

@@ -97,6 +97,8 @@ def pipeline(sources: list[str] | None = None, data_dir: str = "data", since: st
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     summary.duration = (datetime.now(timezone.utc) - started).total_seconds()
+    with _timed(summary, "report"):
+        _write_report(root)
     _log_summary(summary)
     _report(summary)
     return summary
@@ -184,6 +186,16 @@ def _flow_run_id() -> str | None:
     from prefect.runtime import flow_run
 
     return str(flow_run.id) if flow_run.id else None
+
+
+def _write_report(root: str) -> None:
+    """DIR/reports/report.html from the tables as published now (also after a blocked run)."""
+    from flows.report import write_report
+
+    try:
+        get_run_logger().info("Report: %s", write_report(root))
+    except Exception as exc:  # noqa: BLE001 - the tables are published: a report failure must not fail the run
+        get_run_logger().warning("Report not written: %s", exc)
 
 
 def _report(summary: RunSummary) -> None:

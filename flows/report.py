@@ -22,8 +22,11 @@ PALETTE = ["#1f5fa8", "#c0392b", "#2e8b57", "#e08e0b", "#6c4f9e", "#17a2b8", "#8
 
 
 def write_report(data_dir: str, out: str | Path | None = None) -> Path:
-    """Write the report of the tables under data_dir (to DIR/reports/report.html by default)."""
-    target = Path(out) if out else Path(data_dir) / "reports" / "report.html"
+    """Write the report of the tables under data_dir (to DIR/reports/report.html by default; for
+    an object-store data dir, under the folder its runs keep on this machine)."""
+    from flows.pipeline import local_dir
+
+    target = Path(out) if out else local_dir(str(data_dir)) / "reports" / "report.html"
     target.parent.mkdir(parents=True, exist_ok=True)
     page = render_report(load_tables(data_dir), str(data_dir))
     staged = target.with_suffix(".html.tmp")

@@ -11,16 +11,17 @@ FUNDING_TYPES = ("ipo", "equity_round", "investment", "grant", "other")
 
 
 def funding_events(funding: pd.DataFrame, types=FUNDING_TYPES) -> pd.DataFrame:
-    """Completed events of these types with a figure, one row per event_key, aggregates left
-    out: the report of each event that dates it (else its first report). Adds `month` (event
-    date, else article date) and `raiser_country` ("unknown" when null)."""
+    """Completed events of these types with a figure, aggregates left out, one row per event_key:
+    its report with the lowest funding_id (the README's examples pick the same one, so totals
+    agree). Adds `month` (the earliest date a report gives the event, else the chosen report's
+    article date) and `raiser_country` ("unknown" when null)."""
     rows = funding[(funding["status"] == "completed") & ~funding["is_aggregate"].astype(bool)
-                   & funding["amount_usd"].notna() & funding["event_type"].isin(types)].copy()
-    rows["_undated"] = rows["event_date"].isna()
-    rows = rows.sort_values(["event_key", "_undated", "published_at", "funding_id"], na_position="last")
-    rows = rows.drop_duplicates("event_key").drop(columns="_undated")
-    when = pd.to_datetime(rows["event_date"]).dt.tz_localize("UTC").fillna(rows["published_at"])
-    rows["month"] = when.dt.strftime("%Y-%m")
+                   & funding["amount_usd"].notna() & funding["event_type"].isin(types)]
+    if rows.empty:
+        return rows.assign(month=pd.Series(dtype="string"), raiser_country=pd.Series(dtype="string"))
+    dated = pd.to_datetime(rows["event_date"]).dt.tz_localize("UTC").groupby(rows["event_key"]).min()
+    rows = rows.sort_values(["event_key", "funding_id"]).drop_duplicates("event_key").copy()
+    rows["month"] = rows["event_key"].map(dated).fillna(rows["published_at"]).dt.strftime("%Y-%m")
     rows["raiser_country"] = rows["country"].fillna(UNKNOWN)
     return rows.sort_values("amount_usd", ascending=False).reset_index(drop=True)
 

@@ -74,3 +74,9 @@ def test_rerun_adds_no_rows_and_no_versions(seed_run):
 def test_validation_docs_are_built(seed_run):
     data_dir, _ = seed_run
     assert (data_dir / "validation" / "docs" / "index.html").is_file()
+
+
+def test_every_run_writes_the_analyst_report(seed_run):
+    data_dir, _ = seed_run
+    page = (data_dir / "reports" / "report.html").read_text(encoding="utf-8")
+    assert "Zhipu AI" in page and page.count("<svg") >= 3 and "http" not in page
