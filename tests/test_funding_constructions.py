@@ -296,3 +296,20 @@ def test_banks_listed_before_arranging_are_no_raisers(refs):
 def test_a_takeover_of_a_company_no_gazetteer_knows(refs):
     (row,) = _funding(refs, "The deal follows Meta's $2 billion acquisition of Quillwork in 2019, and lifts its shares.")
     assert (row.company, row.event_type, row.investors) == ("Quillwork", "acquisition", ["Meta Platforms"])
+
+
+@pytest.mark.parametrize("text", [
+    "Trump completed a round of trade talks with Beijing.",
+    "Quillwork completed a second round of layoffs in March.",
+    "Microsoft raised its dividend to $0.83 a share.",
+    "Shares of Nvidia rose to $950 on Tuesday.",
+    "SoftBank invested $2 billion in Texas data centers.",
+    "Amazon invested $4 billion in AI infrastructure.",
+])
+def test_rounds_of_talks_prices_and_spending_are_no_funding(refs, text):
+    assert _funding(refs, text) == []
+
+
+def test_an_investment_in_a_company_no_gazetteer_knows(refs):
+    (row,) = _funding(refs, "Separately, Tencent said it invested $100 million in Brightloom.")
+    assert (row.company, row.event_type, row.investors) == ("Brightloom", "investment", ["Tencent Holdings"])

@@ -261,7 +261,7 @@ def _roles(clause: str, cue: int, local: list[tuple[int, CompanySpan]], event_ty
             return Roles([], investors + before, capex=True)
         if after:
             return Roles([after[0].company.name], investors + before)
-        target = object_raiser(clause[obj.start():]) if event_type == "acquisition" else None
+        target = object_raiser(clause[obj.start():]) if event_type in ("acquisition", "investment") else None
         if target:  # "its $19 billion acquisition of Acme", a company no gazetteer knows
             return Roles([target], investors + before)
         if event_type != "equity_round":
@@ -544,6 +544,9 @@ _UNPRICED = [
     # checked before the noun, found first).
     ("equity_round", re.compile(r"(?:r(?<!\wr)ound|f(?<!\wf)inancing)\b"), ("round", "financing")),
 ]
+# A round of money, not of talks or layoffs: its kind or its money is named.
+_FUNDING_ROUND = CaselessPattern(r"\b(?:funding|financing|fundrais\w*|investment|series\s[a-h]|seed|angel|pre-\w+|"
+                                 r"rmb|yuan|dollars?|million|billion)\b")
 _ROUND_VERB = CaselessPattern(r"\b(?:completed|closed|raised|secured)\s(?:a|an|its)\s(?:[\w+-]+\s){0,4}$")
 # A listing being prepared: "is pursuing a Hong Kong IPO", "preparations for a listing", "filed for".
 _LISTING_PLANNED = CaselessPattern(r"\b(?:pursu\w+|prepar\w+|tutoring|appl(?:ied|ication)|fil(?:ed|es|ing)|seek\w*|"
@@ -587,7 +590,8 @@ def _unpriced(ctx, sentence, start, clause, kind, pattern, priced) -> FundingRow
     cue = _listing_cue(clause, pattern) if kind == "ipo" else pattern.search(clause)
     if kind == "equity_round":
         cue = next((m for m in pattern.finditer(clause)
-                    if _ROUND_VERB.search(clause, max(0, m.start() - 60), m.start())), None)
+                    if _ROUND_VERB.search(clause, max(0, m.start() - 60), m.start())
+                    and _FUNDING_ROUND.search(clause, max(0, m.start() - 60), m.end() + 12)), None)
     if not cue or (kind == "acquisition" and _REPORTED.search(clause)):
         return None
     spans = [(s.start - sentence.start - start, s) for s in ctx.in_sentence(sentence)]

@@ -15,6 +15,7 @@ _SUBJECT = re.compile(
     r"(?:raised|closed|completed|secured|landed|bagged|received|went\spublic|listed|debuted)\b")
 # The object of a round or takeover: "a $50 million round in Acme", "its acquisition of Acme".
 _OBJECT = re.compile(rf"\b(?:(?:round|funding|financing|investment|stake)\s(?:in|into)|(?:acquisition|takeover|purchase)\sof|"
+                     rf"invest(?:s|ed|ing)?\s(?:[^\s.;]+\s){{0,5}}?(?:in|into)|"
                      rf"acquir(?:e|es|ed|ing)|bought|buys?|buying)\s(?:the\s)?(?:[a-z-]+\s|\([A-Z]+\)\s){{0,4}}?"
                      rf"(?P<name>{_TOKEN}(?:\s{_TOKEN}){{0,3}})")
 _NOT_NAMES = frozenset((
