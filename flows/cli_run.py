@@ -15,21 +15,23 @@ def run(args) -> int:
     since, until = getattr(args, "since", None), getattr(args, "until", None)
     sources = parameters.check_run(getattr(args, "sources", None), args.data_dir, since, until,
                                    args.batch_size, args.workers)  # before Prefect starts: seconds saved
-    from flows.pipeline import with_workers
+    from flows.pipeline import start_api, with_workers
 
     if not args.debug:
         cli_errors.quiet_tracebacks()
+    waited = start_api()
     flow = with_workers(args.workers, args.dask_address)
     summary = flow(sources=sources, data_dir=args.data_dir, since=since, until=until,
                    workers=args.workers, batch_size=args.batch_size)
-    print(run_block(summary, args.data_dir))
+    print(run_block(summary, args.data_dir, waited))
     if summary.blocked:
         raise RuntimeError(f"{summary.blocked}; see {summary.docs}" if summary.docs else summary.blocked)
     return 0
 
 
-def run_block(summary, data_dir: str) -> str:
-    """What a user needs after a run: its id, its outcome, where every table is, what to try next."""
+def run_block(summary, data_dir: str, server_seconds: float = 0.0) -> str:
+    """What a user needs after a run: its id, its outcome, where every table is, what to try next;
+    the wait for a temporary Prefect server apart from the run's own stages."""
     from ai_race_tables import storage
     from flows.cli_show import row_count
     from transforms.rows import TABLES
@@ -44,6 +46,9 @@ def run_block(summary, data_dir: str) -> str:
     lines = [f"run {summary.run_id} ({summary.kind}, {seconds}): {outcome}",
              f"  articles read {summary.articles_read}, inputs rejected {len(summary.rejected_inputs)}, "
              f"rows rejected by validation {summary.rejected_rows}",
+             "  seconds: " + ", ".join(f"{stage} {s:.1f}" for stage, s in summary.seconds.items())
+             + (f"; before it, {server_seconds:.1f} waiting for a temporary Prefect server (set PREFECT_API_URL"
+                " to a running one to skip this)" if server_seconds else ""),
              f"  {'table':<17}{'rows':>7}{'written':>9}  plain Parquet | Delta"]
     for table in TABLES:
         lines.append(f"  {table:<17}{row_count(data_dir, table):>7}{summary.rows.get(table, 0):>9}  "

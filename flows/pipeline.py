@@ -28,6 +28,8 @@ from flows.reference import extractor_version
 from flows.validation import Validator, docs_index, import_gx
 from transforms.rows import TABLES
 
+SERVER_START_SECONDS = 180  # Prefect's default 20 s is too short on a busy 2-core machine
+
 
 @dataclass
 class RunSummary:
@@ -248,6 +250,19 @@ def with_workers(workers: int = 1, dask_address: str | None = None):
         "env": {"PREFECT_API_URL": _api_url()}}))
 
 
+def start_api() -> float:
+    """Start this process's temporary Prefect server now, unless PREFECT_API_URL names a running
+    one, while Great Expectations is imported beside it; the seconds spent waiting for the server."""
+    from prefect.settings import PREFECT_API_URL
+
+    threading.Thread(target=import_gx, daemon=True).start()  # seconds of import, off the critical path
+    if PREFECT_API_URL.value():
+        return 0.0
+    start = time.perf_counter()
+    _api_url()
+    return time.perf_counter() - start
+
+
 def _api_url() -> str:
     """The Prefect API of this process: the configured server, else its temporary one, started
     now so that local workers report to it instead of each starting a server of their own."""
@@ -257,7 +272,7 @@ def _api_url() -> str:
     if PREFECT_API_URL.value():
         return PREFECT_API_URL.value()
     server = SubprocessASGIServer()  # the one instance this process's Prefect client uses too
-    server.start()
+    server.start(timeout=SERVER_START_SECONDS)
     return server.api_url
 
 

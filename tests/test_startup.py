@@ -1,0 +1,14 @@
+"""A run's fixed cost: the wait for a temporary Prefect server is reported apart from its stages."""
+from __future__ import annotations
+
+from flows.cli_run import run_block
+from flows.pipeline import RunSummary
+
+
+def test_run_block_reports_the_server_wait_apart_from_the_stages(tmp_path):
+    summary = RunSummary("abc123", seconds={"land": 0.1, "extract": 0.5, "validate": 1.2, "publish": 0.2})
+    block = run_block(summary, str(tmp_path), server_seconds=14.2)
+    line = next(line for line in block.splitlines() if "seconds:" in line)
+    assert "land 0.1, extract 0.5, validate 1.2, publish 0.2" in line
+    assert "14.2 waiting for a temporary Prefect server" in line
+    assert "waiting" not in run_block(summary, str(tmp_path))
