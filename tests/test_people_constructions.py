@@ -165,3 +165,10 @@ def test_a_photo_caption_names_a_person_beside_the_role(refs):
 
 def test_a_processing_unit_is_a_product_not_a_company(refs):
     assert _companies(refs, "The Z900, a data centre graphics processing unit, ships this year.") == {}
+
+
+def test_a_person_who_speaks_without_a_title(refs):
+    people = _people(refs, "Demand will keep rising, Mara Lind said on Tuesday. Acme Robotics said it agreed. "
+                           "The Commerce Department said so, and Chief Executive Officer Jo Park said so too.")
+    assert ("Mara Lind", None, None) in people
+    assert {name for name, _, _ in people} == {"Mara Lind", "Jo Park"}

@@ -74,6 +74,11 @@ _FOUNDED_BY = [
 # Anchored at the word's start and possessive, so that a long word is read once, not once per letter.
 _BEFORE_CAPITAL = re.compile(r"(?<!\S)\S++(?=\s[A-Z])")
 _LAST_CAPITAL = re.compile(r"[A-Z](?=[^A-Z]*+$)")
+# "Jane Roe said": a person speaks; companies found by their names or cues are never taken for one.
+_SPEECH_VERBS = ["said", "says", "told", "added", "wrote", "noted", "argued", "warned", "explained", "stated"]
+_MAY_SPEAK = re.compile(alternation([f" {verb}" for verb in _SPEECH_VERBS]))
+_SPEAKER = re.compile(rf"(?<![\w’'.-])(?P<name>{PERSON})\s(?:{'|'.join(_SPEECH_VERBS)})\b")
+_TITLE_WORD = re.compile(rf"(?i:{_ROLE_START}|officer)")
 _PERSON_OF = re.compile(rf"(?P<name>{PERSON})\sof\s$")
 _POSSESSIVE = r"(?:'s|’s|(?<=s)['’](?=\s))"  # "Musk's", "Gates'"
 _OWNER = re.compile(rf"(?P<name>{PERSON}){_POSSESSIVE}\s")
@@ -291,7 +296,8 @@ def find_people(sentence: str, offset: int, companies: list[CompanySpan], fallba
     has_role = bool(_MAY_NAME_PERSON.search(lower))
     possessive = "'s" in sentence or "’s" in sentence or "s' " in sentence or "s’ " in sentence
     backers = bool(_MAY_LIST_BACKERS.search(lower))
-    if not has_role and not possessive and not backers and not (companies and " of " in sentence):
+    speech = last_name >= 0 and bool(_MAY_SPEAK.search(sentence))
+    if not has_role and not possessive and not backers and not speech and not (companies and " of " in sentence):
         return []  # most sentences name nobody; skip the costly patterns
     local = [CompanySpan(c.start - offset, c.end - offset, c.surface, c.company) for c in companies
              if offset <= c.start < offset + len(sentence)]
@@ -324,6 +330,11 @@ def find_people(sentence: str, offset: int, companies: list[CompanySpan], fallba
                                                    offset + m.end("name"))
     if possessive:
         _possessives(sentence, offset, local, fallback, found)
+    for m in _SPEAKER.finditer(sentence) if speech else ():
+        if m["name"] not in found and _valid_name(m["name"], local, m.start("name")) \
+                and not _TITLE_WORD.search(m["name"]) and not NOT_BUSINESS.search(m["name"]) \
+                and not any(m.start() <= c.start < m.end("name") for c in local):
+            found[m["name"]] = PersonMention(m["name"], None, None, offset + m.start(), offset + m.end("name"))
     if backers and last_name >= 0:
         _investors(sentence, offset, local, found)
     return list(found.values())
