@@ -128,7 +128,7 @@ def _energy(energy: pd.DataFrame | None) -> str:
 
 
 def _mentions(companies: pd.DataFrame | None, people: pd.DataFrame | None) -> str:
-    parts = ["<section><h2>Who is mentioned</h2>"]
+    parts = ["<section><h2>Who is mentioned</h2>", _KEY.replace(" of the raiser", " of headquarters")]
     if companies is not None and not companies.empty:
         top = shape.top_companies(companies)
         parts.append(_bars(top["name"], top["n_mentions"], "Most mentioned companies (mentions)",
@@ -214,6 +214,10 @@ def _stacked_bars(table: pd.DataFrame, title: str, colors: dict, ylabel: str, sc
     ax.legend(frameon=False, fontsize=8, loc="lower left", bbox_to_anchor=(0.0, 1.0),
               ncol=min(len(table.columns), 6))  # above the bars, under the title: never over them
     ax.margins(x=0.14) if horizontal else ax.margins(y=0.15)
+    if scale == 1:  # counts: no ticks between whole numbers
+        from matplotlib.ticker import MaxNLocator
+
+        (ax.xaxis if horizontal else ax.yaxis).set_major_locator(MaxNLocator(integer=True))
     return _svg(fig, title)
 
 
@@ -242,6 +246,10 @@ def _bars(labels, values, title: str, colors: list, horizontal: bool = True, upt
         ax.annotate(text, (end, i) if horizontal else (i, end), xytext=(4, 0) if horizontal else (0, 3),
                     textcoords="offset points", va="center" if horizontal else "bottom",
                     ha="left" if horizontal else "center", fontsize=8)
+    if all(v == int(v) for v in values):  # counts: no ticks between whole numbers
+        from matplotlib.ticker import MaxNLocator
+
+        (ax.xaxis if horizontal else ax.yaxis).set_major_locator(MaxNLocator(integer=True))
     _title(fig, title)
     return _svg(fig, title)
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from datetime import date, datetime, timezone
 
 import pytest
@@ -112,3 +113,15 @@ def test_report_command_writes_where_it_is_told(tmp_path, capsys):
     out = tmp_path / "out" / "report.html"
     assert main(["report", "--data-dir", str(tmp_path / "none"), "--out", str(out)]) == 0
     assert out.is_file() and str(out) in capsys.readouterr().out
+
+
+def test_readme_pandas_example_counts_each_completed_event_once(tables, tmp_path, monkeypatch, capsys):
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Answering questions"):]
+    example = re.search(r"```python\n(import pandas as pd\n.*?)```", section, flags=re.S).group(1)
+    (tmp_path / "data" / "processed").mkdir(parents=True)
+    tables["funding"].to_parquet(tmp_path / "data" / "processed" / "funding.parquet")
+    monkeypatch.chdir(tmp_path)
+    exec(example, {})
+    lines = {line.split()[0]: line.split()[1:] for line in capsys.readouterr().out.splitlines()[2:]}
+    assert lines == {"US": ["2500", "2"], "CN": ["1000", "1"]}
