@@ -211,3 +211,19 @@ def test_what_a_plant_would_have_is_a_projection(refs):
 ])
 def test_a_relative_clause_that_plans_is_a_forecast(refs, text):
     assert [f.target_year for f in _extract(refs, text).forecasts] == [2030]
+
+
+@pytest.mark.parametrize("text, subject", [
+    ("According to the council, national power consumption is forecast to rise 6% in 2027.",
+     "national power consumption"),
+    ("Looking ahead, the operator projects that peak load will reach 90 GW by 2030.", "peak load"),
+    ("By 2030 there should be more than 5 GW of offshore wind in the bay.", "offshore wind in the bay"),
+])
+def test_the_subject_is_a_short_noun_phrase(refs, text, subject):
+    (row,) = _extract(refs, text).forecasts
+    assert row.subject == subject
+
+
+def test_the_subject_follows_whoever_says_it(refs):
+    (row,) = _extract(refs, "The analyst argued that the odds of a chip glut are below 10% over the next two years.").forecasts
+    assert row.subject == "the odds of a chip glut"

@@ -9,8 +9,17 @@ from transforms.figures import Figure
 from transforms.patterns import CaselessPattern
 from transforms.rows import ForecastRow
 
-_SUBJECT_STOP = CaselessPattern(r"\b(?:is|are|was|were|will|would|could|should|has|have|had|to|expects?|"
-                           r"projected|set|on|sees|puts|said|says)\b")
+_SUBJECT_STOP = CaselessPattern(r"\b(?:is|are|was|were|will|would|could|should|might|has|have|had|to|"
+                                r"expects?|expected|projected|projects|forecasts?|predicts?|estimates?|plans?|aims?|"
+                                r"set|on|sees|puts|said|says|believes?|anticipates?|warns?|rose|grew|fell|reached|"
+                                r"came|jumped|surged|increased|hit|totall?ed|accounts?|represents?|stood|which|that|"
+                                r"while|if|as|more|less|about|around|nearly|almost|roughly|approximately|over|under|"
+                                r"up|between|by|at)\b")
+# An opening that sets the scene before the subject ("According to X, ", "In 2024, ", "Notably, ").
+_SCENE = re.compile(r"^.*[,:—]\s")
+# Who says it, before what is forecast ("Lin suggested that the probability of ...").
+_REPORTED = re.compile(r"^.*\b\w+(?:ed|s)\sthat\s")
+_SUBJECT_WORDS = 8
 # Figures that are a stake, a price, a deal's size or a rate, not a forecast: judged by the words
 # just before them ("will own about 90%", "plus or minus 2%", "a US$10bil agreement", "shares rose 5%").
 # Money that finances a deal is the deal's size ("a $30 billion financing package", "a $1bn fund",
@@ -37,10 +46,14 @@ _DATED_CUE = CaselessPattern(r"\b(?:arrive|away|by|before|within|pencilled|reach
 
 
 def _subject(f: Figure) -> str:
-    """A short description of what is forecast: the clause's words before its verb."""
-    head = f.clause[:f.position]
-    words = _SUBJECT_STOP.split(head, maxsplit=1)[0].strip(" ,;:—-")
-    return (words or f.clause).strip()[:120]
+    """A short noun phrase for what is forecast: the words before the clause's verb, after any
+    opening that sets the scene; else what the figure is "of" ("1 GW of clean power")."""
+    head = _REPORTED.sub("", _SCENE.sub("", f.clause[:f.position]))
+    words = _SUBJECT_STOP.split(head, maxsplit=1)[0].strip(" ,;:—-•\"“”[]")
+    if not words or (len(words) <= 4 and words.islower()):  # "or", "then": no noun phrase before it
+        tail = re.split(r"[,;:—(]", f.clause[f.position + f.quantity.end - f.quantity.start:], maxsplit=1)[0]
+        words = _SUBJECT_STOP.split(re.sub(r"^\s*(?:of\s)?", "", tail), maxsplit=1)[0].strip(" ,;:—-.")
+    return " ".join((words or f.clause.strip()).split()[:_SUBJECT_WORDS])
 
 
 # A capitalised word after the first is part of a name ("the Public Investment Fund"), which
