@@ -32,6 +32,12 @@ SHAPES = {
     "names and roles": "Li Wei, chief executive of Zhipu AI, and Sarah Cole, founder of Halcyon Partners, ",
     "initials": "A. B. C. ",
 }
+# Each shape stands inside one sentence that holds the cue words every costly pattern waits for.
+_BEFORE = ("Li Wei, chief executive of Zhipu AI, who founded Halcyon Partners, whose analysts led by Sarah Cole "
+           "appointed Tom Reed as chief financial officer, said the International Energy Agency (IEA) expects OpenAI's "
+           "shares of US$5bn to rise 5% to 945 TWh by 2030, according to Goldman Sachs, such as ")
+_AFTER = (" raised $5bn in a Series B round led by Sequoia Capital, chief executive David Park of Nvidia said on "
+          "Monday in 2025")
 _MEASURABLE = 0.05  # seconds of CPU time at n: enough to time, short enough that 64 times it is bearable
 _TOLERANCE = 16  # 8 for linear time, with room for noise; a quadratic scan gives 64
 
@@ -42,7 +48,7 @@ def _seconds(refs, unit: str, n: int) -> float:
     body = (unit * (n // len(unit) + 1))[:n]
     best = float("inf")
     for repeat in range(2):
-        article = ArticleText("linear", f"Repeat {repeat} of {n}.\n{body}")
+        article = ArticleText("linear", f"Repeat {repeat} of {n}.\n{_BEFORE}{body}{_AFTER}")
         started = time.process_time()
         extract_article(article, refs, run_id="r", extractor_version="v")
         best = min(best, time.process_time() - started)
