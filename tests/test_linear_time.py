@@ -31,6 +31,9 @@ SHAPES = {
     "repeated company names": "Nvidia Alibaba Group Tencent Holdings OpenAI Zhipu AI ",
     "names and roles": "Li Wei, chief executive of Zhipu AI, and Sarah Cole, founder of Halcyon Partners, ",
     "initials": "A. B. C. ",
+    "amounts in one clause": "¥5 billion or 3 billion yuan (US$400 million), ",
+    "sentences with amounts": "It raised 5 billion yuan or more. ",
+    "dates": "on Jan. 8, 2025, in March 2024, last month, on Tuesday, ",
 }
 # Each shape stands inside one sentence that holds the cue words every costly pattern waits for.
 _BEFORE = ("Li Wei, chief executive of Zhipu AI, who founded Halcyon Partners, whose analysts led by Sarah Cole "

@@ -7,6 +7,7 @@ from typing import NamedTuple
 
 from transforms.gazetteer import Company, Gazetteer, slugify
 from transforms.regions import PLACES, find_places
+from transforms.spans import longest_first
 
 # A word of a proper name: capitalised, camel-case (miHoYo, xAI) or 5Y-style.
 _TOKEN = r"(?:[A-Z][\w'’-]*(?:\.[\w-]+)*|[a-z]{1,3}+[A-Z][\w-]*|\d++[A-Z][\w-]*)"  # ++: no backtracking
@@ -232,15 +233,7 @@ def _short_forms(company: Company) -> set[str]:
 
 def _resolve_overlaps(spans: list[CompanySpan]) -> list[CompanySpan]:
     """Longest first, then earliest; drop any span overlapping a kept one."""
-    # Characters taken by kept spans, marked once: testing a span costs its own length, not the
-    # number kept before it.
-    taken = bytearray(max((s.end for s in spans), default=0))
-    kept: list[CompanySpan] = []
-    for span in sorted(spans, key=lambda s: (-(s.end - s.start), s.start)):
-        if taken.find(1, span.start, span.end) < 0:
-            taken[span.start:span.end] = b"\x01" * (span.end - span.start)
-            kept.append(span)
-    return sorted(kept, key=lambda s: s.start)
+    return longest_first(spans, lambda s: (s.start, s.end))
 
 
 _ACRONYM_DEFINED = re.compile(rf"(?P<long>{NAME})\s\((?P<short>[A-Z]{{2,6}})\)")

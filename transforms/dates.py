@@ -7,6 +7,7 @@ from typing import Iterator, NamedTuple
 
 from transforms.numbers import WORDS
 from transforms.patterns import CaselessPattern, finditer_near, keywords_first, lowered
+from transforms.spans import first_come
 
 YEAR = r"(?:19[9]\d|20\d\d|2100)"
 _NUMWORD = r"(?:\d+|" + "|".join(WORDS) + r")"
@@ -77,10 +78,7 @@ def find_years(text: str, published_year: int | None) -> list[YearMention]:
     """Years named in a text: target or reference years and baselines."""
     if not _MAY_HAVE_YEAR.search(text):
         return []
-    found: list[YearMention] = []
-    for mention in _mentions(text, published_year):  # earlier kinds win where two overlap
-        if not any(mention.start < y.end and mention.end > y.start for y in found):
-            found.append(mention)
+    found = first_come(_mentions(text, published_year), lambda y: (y.start, y.end))  # earlier kinds win
     return sorted(found, key=lambda y: y.start)
 
 

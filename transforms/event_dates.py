@@ -9,6 +9,8 @@ from typing import NamedTuple
 from dateutil import parser as date_parser
 from dateutil.relativedelta import relativedelta, weekday as Weekday, MO, TU, WE, TH, FR, SA, SU
 
+from transforms.spans import longest_first
+
 _MONTH = (r"(?:Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|June?|July?|Aug(?:ust|\.)?|"
           r"Sept?(?:ember|\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?)")
 _YEAR = r"(?:19[89]\d|20\d\d)"
@@ -52,12 +54,7 @@ class _Mention(NamedTuple):
 
 def _mentions(text: str) -> list[_Mention]:
     found = [_Mention(kind, m) for kind, pattern in _PATTERNS for m in pattern.finditer(text)]
-    found.sort(key=lambda x: (-(x.match.end() - x.match.start()), x.match.start()))
-    kept: list[_Mention] = []
-    for mention in found:
-        if not any(mention.match.start() < k.match.end() and k.match.start() < mention.match.end() for k in kept):
-            kept.append(mention)
-    return sorted(kept, key=lambda x: x.match.start())
+    return longest_first(found, lambda x: x.match.span())
 
 
 # Words before a date that put it ahead of the article: "plans to list in March".

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
 from transforms.companies import CompanySpan
 from transforms.money import Money, find_money, implied_rate, stated_usd, to_usd, yen_or_yuan
@@ -72,6 +72,8 @@ _NOT_RAISED_AFTER = CaselessPattern(
 _RAISED_FIGURE = CaselessPattern(
     r"\brais(?:ed|es|ing)\s(?:its|their|the|his|her)\s(?:[\w-]+\s){0,3}(?:forecasts?|guidance|outlook|targets?|capex|"
     r"capital\sexpenditures?|spending|budgets?|estimates?|dividends?|prices?|stake|rates?|expectations?|projections?)\b")
+_FIGURE_REACH = 250  # "raised its guidance ..." stands this near the amount it makes no money raised: a
+# bounded window, since a clause may hold thousands of amounts
 # A share price: "traded at $15.50", "fell to HK$21", "opened at".
 _PRICE_MOVE = CaselessPattern(r"\b(?:trad(?:ed|ing)|fell|rose|jumped|climbed|surged|soared|dropped|slid|sank|opened|"
                               r"ended|finished)\s(?:as\s(?:high|low|much)\sas\s|to\s|at\s)(?:[\w-]+\s)?$")
@@ -199,7 +201,7 @@ def _is_raised(text: str, money: Money) -> bool:
     if _SIZE_OF_ROUND.search(text, max(0, money.start - 40), money.start):
         return True
     return not (_NOT_RAISED.search(text, max(0, money.start - 70), money.start)
-                or ("rais" in text and _RAISED_FIGURE.search(text, 0, money.start))
+                or ("rais" in text and _RAISED_FIGURE.search(text, max(0, money.start - _FIGURE_REACH), money.start))
                 or _PRICE_MOVE.search(text, max(0, money.start - 40), money.start)
                 or _NOT_RAISED_AFTER.match(text, money.end))
 
@@ -490,29 +492,34 @@ def _referred(clause: str, continued: bool, event_type: str, roles: Roles, topic
 
 
 def _is_conversion(clause: str, money: Money, all_money: list[Money]) -> bool:
-    earlier = [m for m in all_money if m.end <= money.start]
-    return bool(earlier) and stated_usd(clause, earlier[-1], [money]) is not None
+    """Whether an amount is the USD conversion of the one before it (all_money in text order)."""
+    # Searched from the amount back, not read from the start: a clause may hold thousands of amounts.
+    before = bisect_left(all_money, money.start, key=lambda m: m.start)
+    earlier = next((all_money[i] for i in range(before - 1, -1, -1) if all_money[i].end <= money.start), None)
+    return earlier is not None and stated_usd(clause, earlier, [money]) is not None
 
 
 def _usd(ctx, clause: str, money: Money, all_money: list[Money]) -> float | None:
     """The USD figure the sentence states, else at the article's own rate, else at the reference rate."""
-    later = [m for m in all_money if m.start > money.start]
-    stated = stated_usd(clause, money, later)
+    after = bisect_right(all_money, money.start, key=lambda m: m.start)
+    stated = stated_usd(clause, money, (all_money[i] for i in range(after, len(all_money))))
     if money.currency == "USD":
         return money.amount
     reference = to_usd(money.amount, money.currency, ctx.year, ctx.refs.rates)
     if stated is not None and (reference is None or reference / 3 < stated < reference * 3):
         return stated  # a conversion far off the reference rate is misread ("US$596 mi", cut short)
-    rate = _article_rate(ctx.article.text, tuple(s.text for s in ctx.sentences), money.currency)
+    rate = _article_rate(ctx, money.currency)
     own = money.amount / rate if rate else None
     return own if own is not None and (reference is None or reference / 3 < own < reference * 3) else reference
 
 
-@lru_cache(maxsize=64)
-def _article_rate(article: str, sentences: tuple[str, ...], currency: str) -> float | None:
-    """The rate an article's own conversions imply for a currency (read once per article)."""
-    texts = [text for text in sentences if "(" in text or " or " in text]
-    return implied_rate(texts, currency, lambda m, text: yen_or_yuan(m, text, article))
+def _article_rate(ctx, currency: str) -> float | None:
+    """The article's own rate for a currency, read once per article (not once per amount)."""
+    rates = ctx.__dict__.setdefault("_article_rates", {})  # ctx is frozen; its __dict__ holds what it caches
+    if currency not in rates:
+        texts = [s.text for s in ctx.sentences if "(" in s.text or " or " in s.text]
+        rates[currency] = implied_rate(texts, currency, lambda m, text: yen_or_yuan(m, text, ctx.article.text))
+    return rates[currency]
 
 
 def _row(ctx, sentence, clause, event_type, amount, money, values, raisers, investors) -> FundingRow:

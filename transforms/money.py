@@ -97,14 +97,20 @@ def find_money(text: str) -> tuple[Money, ...]:
     return tuple(sorted(found, key=lambda m: m.start))
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def stated_usd(text: str, money: Money, following: list[Money]) -> float | None:
-    """A USD conversion the article states right after an amount: "(US$619 million)"."""
+    """A USD conversion the article states right after an amount: "(US$619 million)"; following
+    holds the amounts after it, in text order."""
     for other in following:
         gap = text[money.end:other.start]
         if other.currency == "USD" and money.currency != "USD" and re.fullmatch(
             r"\s*(?:\(|,?\s*or\s+(?:about\s+|around\s+|roughly\s+|some\s+)?)\s*", gap
         ):
             return other.amount
+        if _DIGIT.search(gap):
+            return None  # the gap to every later amount holds a number, which no conversion's gap does
     return None
 
 
@@ -149,9 +155,12 @@ def yen_or_yuan(money: Money, text: str, article: str) -> Money:
     article that names Japan more often than China (text: the amount's sentence)."""
     if money.currency != "CNY" or not text[money.start:money.end].lstrip().startswith("¥"):
         return money
-    japan = sum(article.count(word) for word in _JAPAN_WORDS)
-    china = sum(article.count(word) for word in _CHINA_WORDS)
-    return money._replace(currency="JPY") if japan > china else money
+    return money._replace(currency="JPY") if _names_japan_more(article) else money
+
+
+@lru_cache(maxsize=8)  # counted once per article, not once per amount
+def _names_japan_more(article: str) -> bool:
+    return sum(article.count(word) for word in _JAPAN_WORDS) > sum(article.count(word) for word in _CHINA_WORDS)
 
 
 def implied_rate(texts, currency: str, resolve=lambda m, text: m) -> float | None:
