@@ -401,15 +401,18 @@ def _sentence_events(ctx, sentence, spans, topic, previous, listed) -> list[Fund
         return rows  # no amount in the sentence, none in its clauses (the figures reuse this scan)
     for start, end in _clauses(text):
         clause = text[start:end]
-        local = [(s.start - sentence.start - start, s) for s in spans]
-        local = [(p, s) for p, s in local if 0 <= p < len(clause)]
+        # The clause's own companies, found by bisection (spans are in text order): a sentence
+        # may hold thousands of clauses and companies.
+        first, last = (bisect_left(spans, sentence.start + at, key=lambda s: s.start) for at in (start, end))
+        local = [(s.start - sentence.start - start, s) for s in spans[first:last]]
         every = find_money(clause)
         money = _raised(clause, every)
         event_type = _event_type(clause, local, money[0].start) if money else None
         if not event_type:
             continue
         values = [m for m in money if _is_valuation(clause, m)]
-        amounts = _range_tops(clause, [m for m in money if m not in values and not _is_conversion(clause, m, every)])
+        valued = set(values)
+        amounts = _range_tops(clause, [m for m in money if m not in valued and not _is_conversion(clause, m, every)])
         if not amounts and event_type == "acquisition" and values:
             amounts, values = values[:1], values[1:]
         if not amounts:
