@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from transforms.companies import CompanySpan
 from transforms.money import Money, find_money, implied_rate, stated_usd, to_usd, yen_or_yuan
@@ -197,11 +198,16 @@ def _names_company_after(clause: str, position: int, local) -> bool:
         object_raiser(clause[max(0, position - 12):position + 60]))
 
 
+@lru_cache(maxsize=64)  # asked once per amount of a text: read once per text
+def _says_rais(text: str) -> bool:
+    return "rais" in text
+
+
 def _is_raised(text: str, money: Money) -> bool:
     if _SIZE_OF_ROUND.search(text, max(0, money.start - 40), money.start):
         return True
     return not (_NOT_RAISED.search(text, max(0, money.start - 70), money.start)
-                or ("rais" in text and _RAISED_FIGURE.search(text, max(0, money.start - _FIGURE_REACH), money.start))
+                or (_says_rais(text) and _RAISED_FIGURE.search(text, max(0, money.start - _FIGURE_REACH), money.start))
                 or _PRICE_MOVE.search(text, max(0, money.start - 40), money.start)
                 or _NOT_RAISED_AFTER.match(text, money.end))
 
