@@ -7,19 +7,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 
 from flows import cli_run, cli_show, parameters
 
 EPILOG = """\
-commands:
-  run        ingest, extract, validate and publish
-  backfill   re-extract landed articles in a date range with the current extractor
-  serve      serve the pipeline as a Prefect deployment on a cron schedule
-  show       print a table (no table: list the tables)
-  history    list the runs, or the versions of one table
-  compact    merge small files, vacuum old ones, prune old validation results
-  report     write the analyst report (HTML with charts)
-
 examples:
   python -m flows run --source seeds/articles --data-dir data
   python -m flows show funding --limit 10
@@ -51,7 +43,7 @@ def _checked(check):
 
 
 def _command(commands, name: str, summary: str, examples: str) -> Parser:
-    return commands.add_parser(name, help=summary, description=summary, formatter_class=_Help,
+    return commands.add_parser(name, help=summary, description=textwrap.fill(summary, 100), formatter_class=_Help,
                                epilog="examples:\n" + examples)
 
 
