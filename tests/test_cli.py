@@ -204,6 +204,17 @@ def test_artifact_keys_are_per_deployment_and_valid():
     assert artifact_key(None, "ad hoc") == "run-summary-ad-hoc"
 
 
+def test_a_run_of_a_deployment_is_scheduled_and_keyed_by_it(monkeypatch):
+    from prefect.runtime import deployment
+
+    from flows.pipeline import _kind, artifact_key
+
+    assert _kind(None) == "ad hoc" and _kind("2026-01-01") == "backfill"
+    monkeypatch.setenv("PREFECT__RUNTIME__DEPLOYMENT__ID", "0d0e")
+    monkeypatch.setenv("PREFECT__RUNTIME__DEPLOYMENT__NAME", "scheduled")
+    assert _kind(None) == "scheduled" and artifact_key(deployment.name, "scheduled") == "run-summary-scheduled"
+
+
 def test_data_docs_index_lists_the_runs_validations_offline(corpus):
     data_dir, out, _ = corpus
     run_id = out.split()[1]
