@@ -98,9 +98,9 @@ def pipeline(sources: list[str] | None = None, data_dir: str = "data", since: st
                                       {"sources": sources, "since": since, "until": until})
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-    summary.duration = (datetime.now(timezone.utc) - started).total_seconds()
     with _timed(summary, "report"):
         _write_report(root)
+    summary.duration = (datetime.now(timezone.utc) - started).total_seconds()
     _log_summary(summary)
     _report(summary)
     return summary
