@@ -313,3 +313,15 @@ def test_rounds_of_talks_prices_and_spending_are_no_funding(refs, text):
 def test_an_investment_in_a_company_no_gazetteer_knows(refs):
     (row,) = _funding(refs, "Separately, Tencent said it invested $100 million in Brightloom.")
     assert (row.company, row.event_type, row.investors) == ("Brightloom", "investment", ["Tencent Holdings"])
+
+
+def test_banks_arranging_a_raise_are_never_its_raiser(refs):
+    text = ("JPMorgan Chase and Goldman Sachs are leading the loan talks.\nIn May, when JPMorgan Chase and "
+            "Goldman Sachs were said to be arranging a $9 billion raise, shares rose.")
+    assert [r for r in _funding(refs, text) if r.company in ("JPMorgan Chase", "Goldman Sachs")] == []
+
+
+def test_aggregate_words_count_only_next_to_the_amount(refs):
+    text = "The deal is Meta's largest investment to date, after its $19 billion acquisition of Quillwork in 2014."
+    (row,) = _funding(refs, text)
+    assert row.is_aggregate is False

@@ -89,12 +89,22 @@ _BEFORE_LISTING = CaselessPattern(r"(?:\b(?:ahead\sof|before|prior\sto|in\sthe\s
 _ROUND = CaselessPattern(r"\b(?:Series [A-H]\+?(?:\s(?:and|&)\sSeries [A-H]\+?)?|seed round|pre-IPO round|angel round)")
 _AGGREGATE = CaselessPattern(r"\b(?:collectively|together|combined|in total|aggregate|between them|altogether)\b")
 # One figure for several rounds or tranches: "in 12 funding rounds", "cumulative", "so far".
-_SEVERAL = CaselessPattern(
-    r"\b(?:(?:in|across|over|through)\s(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|"
-    r"multiple|a\sseries\sof)\s(?:[\w-]+\s){0,2}(?:rounds|tranches|loans|offerings|deals)|cumulative|so\sfar|to\sdate|"
-    r"bringing\s(?:its\s|the\s|their\s)?total|now\sraised|concurrent)\b")
+_SEVERAL_AFTER = CaselessPattern(
+    r"^\W*(?:[\w-]+\W+){0,4}?(?:(?:in|across|over|through)\s(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+    r"twelve|several|multiple|a\sseries\sof)\s(?:[\w-]+\s){0,2}(?:rounds|tranches|loans|offerings|deals)|cumulative|"
+    r"so\sfar|to\sdate|concurrent)\b")
+_SEVERAL_BEFORE = CaselessPattern(r"\b(?:so\sfar|cumulative|now\sraised|bringing\s(?:its\s|the\s|their\s)?total)\b"
+                                  r"(?:[^.;]){0,40}$")
+
+
+def _several(clause: str, money: Money) -> bool:
+    """Whether the words next to an amount make it one figure for several rounds or tranches."""
+    return bool(_SEVERAL_AFTER.match(clause[money.end:money.end + 80])
+                or _SEVERAL_BEFORE.search(clause, max(0, money.start - 60), money.start))
+
+
 _REPORTED = CaselessPattern(r"\b(?:in talks|talks to|preparing|weighing|considering|reportedly|is said to|"
-                       r"are said to|sounding out|negotiat\w*)\b")
+                       r"are said to|was said to|were said to|sounding out|negotiat\w*)\b")
 _PLANNED = CaselessPattern(r"\b(?:plan(?:s|ned|ning)?|will|would|aims?|seek\w*|expected to|set to|could|agreed to|"
                       r"(?:is|are) raising|looking to|close to|nearing|fil(?:ed|es|ing) for|application|"
                       r"intends?|proposed|pending|subject to|due to close)\b")
@@ -126,7 +136,8 @@ _COMPANY_NOUN = CaselessPattern(r"(?:the|this)\s(?:[\w-]+\s){0,3}(?:company|firm
 # app") is not what the story is about.
 _PREPOSITION_BEFORE = re.compile(r"\b(?:with|in|into|to|for|from|on|by|at|of|than)\s(?:the\s)?$")
 # Sentences about backers ("ICONIQ led that round") do not change who the story is about.
-_BACKERS = re.compile(r"\b(?:took part|taking part|joined|joining|led|co-led|participated|invested|backed|"
+_BACKERS = re.compile(r"\b(?:took part|taking part|joined|joining|led|co-led|leading|participated|invested|backed|"
+                      r"arranged|arranging|"
                       r"made (?:its|an|a|the) (?:\w+ )?investment|"
                       r"[Ii]nvestors include|[Bb]ackers include|[Ss]hareholders include)\b")
 _CLAUSE = re.compile(keywords_first(r";|,\s(?:and|while|but|whereas)\s|\band separately\b|\bSeparately,\s|"
@@ -426,6 +437,8 @@ def _sentence_events(ctx, sentence, spans, topic, previous, listed) -> list[Fund
         roles = _roles(clause, amounts[0].start, local, event_type)
         raisers = roles.raisers or _unknown_raiser(clause, amounts[0].start, local, roles) \
             or _referred(clause, start > 0, event_type, roles, topic, previous)
+        if roles.arranged and raisers and raisers[0] in {s.company.name for _, s in local}:
+            continue  # the banks arranging it are the story's companies: the raiser is not named
         if roles.capex or not raisers or (not local and _FORECAST.search(clause)):
             continue
         if event_type == "equity_round" and raisers[0] in listed and not _ROUND.search(clause) \
@@ -543,7 +556,7 @@ def _row(ctx, sentence, clause, event_type, amount, money, values, raisers, inve
         round=written[round_match.start():round_match.end()] if round_match and event_type == "equity_round" else None,
         amount=amount.amount, currency=amount.currency, amount_usd=_usd(ctx, clause, amount, money),
         amount_qualifier=amount.qualifier,
-        is_aggregate=bool(_AGGREGATE.search(clause) or _SEVERAL.search(clause)) or len(raisers) > 1,
+        is_aggregate=bool(_AGGREGATE.search(clause) or _several(clause, amount)) or len(raisers) > 1,
         investors=[i for i in dict.fromkeys(investors) if i not in raisers],
         valuation_usd=_usd(ctx, clause, values[0], money) if values else None,
         event_date=None, **ctx.grounding(sentence))
