@@ -245,6 +245,18 @@ def field_metadata(row_type: type, column: str) -> dict[str, str] | None:
     return meta
 
 
+def described(table: str, data: pa.Table) -> pa.Table:
+    """A published table's data with the dictionary's field metadata on each column it knows
+    (what Delta Lake does not keep, a plain Parquet file written from it then carries)."""
+    from transforms.rows import TABLES
+
+    if table not in TABLES:
+        return data
+    row_type = TABLES[table][0]
+    fields = [f.with_metadata(field_metadata(row_type, f.name) or f.metadata or {}) for f in data.schema]
+    return data.cast(pa.schema(fields, metadata=data.schema.metadata))
+
+
 def type_name(arrow_type: pa.DataType) -> str:
     """A column's type as an analyst reads it."""
     if pa.types.is_list(arrow_type):

@@ -5,6 +5,7 @@ import dataclasses
 import json
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ai_race_tables import dictionary, storage
@@ -53,3 +54,15 @@ def test_bookkeeping_tables_carry_no_dictionary_metadata():
     from flows.bookkeeping import RunRow
 
     assert storage.arrow_schema(RunRow).field("run_id").metadata is None
+
+
+def test_described_puts_the_metadata_back_on_rows_read_from_delta():
+    row_type = TABLES["companies"][0]
+    plain = storage.to_arrow([], row_type)
+    bare = plain.cast(plain.schema.remove_metadata()).cast(
+        pa.schema([f.remove_metadata() for f in plain.schema]))  # as Delta Lake gives it back
+    assert bare.schema.field("kind").metadata is None
+    again = dictionary.described("companies", bare)
+    assert again.schema.field("kind").metadata[b"allowed_values"].startswith(b"ai | auto")
+    assert again.schema.names == bare.schema.names
+    assert dictionary.described("_runs", bare) is bare

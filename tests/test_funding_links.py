@@ -1,16 +1,17 @@
 """Event dates, the raiser's id and country, and event keys across articles."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pandas as pd
 import pytest
+from hypothesis import given, strategies as st
 
+from transforms.companies import CompanySpan
 from transforms.event_dates import find_event_dates
 from transforms.funding_events import event_keys
 from transforms.funding_links import link_funding
 from transforms.gazetteer import Company
-from transforms.companies import CompanySpan
 from transforms.rows import FundingRow
 
 WEDNESDAY = date(2026, 1, 7)
@@ -112,3 +113,22 @@ def test_two_different_figures_in_one_article_are_two_events():
                           _report("b", "art1", 520e6, "2026-04-27", event_type="equity_round")])
     assert event_keys(frame).nunique() == 2
     assert event_keys(frame.iloc[:0]).empty
+
+
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December"]
+
+
+@given(published=st.dates(min_value=date(1995, 1, 1), max_value=date(2090, 12, 31)),
+       weekday=st.integers(0, 6), month=st.integers(1, 12), day=st.integers(1, 28))
+def test_past_dates_fall_before_the_article_and_planned_ones_after(published, weekday, month, day):
+    said = find_event_dates(f"The firm said on {WEEKDAYS[weekday]} it raised $1bn.", published)[0]
+    assert said.date.weekday() == weekday and timedelta(0) <= published - said.date < timedelta(days=7)
+    closed = find_event_dates(f"It closed the deal on {MONTHS[month - 1]} {day}.", published)[0]
+    assert (closed.date.month, closed.date.day) == (month, day)
+    assert timedelta(days=-1) <= published - closed.date < timedelta(days=367)
+    listed = find_event_dates(f"It listed in {MONTHS[month - 1]}.", published)[0]
+    assert listed.date.day == 1 and listed.date <= published and published - listed.date < timedelta(days=366)
+    planned = find_event_dates(f"It plans to list in {MONTHS[month - 1]}.", published, planned=True)[0]
+    assert planned.date.month == month and timedelta(days=-366) < published - planned.date < timedelta(days=31)
