@@ -7,14 +7,15 @@ from transforms.energy import _ENERGY_MONEY, ENERGY_CONTEXT
 
 AS_WRITTEN = {
     ENERGY_CONTEXT: r"electricity|(?<!computing )\bpower\b|energy|"
-                    r"demand(?! for (?:AI )?(?:chips|accelerators|GPUs|processors|compute))|consum\w*|"
-                    r"capacity|\bgrid|emission|solar|wind|nuclear|\bcoal\b|\bgas\b|generat\w*|\bload\b|"
+                    r"demand(?! for (?!electricity|power|energy))|consum(?!er)\w*|"
+                    r"capacity(?! utili[sz]ation)|\bgrid|emission|solar|wind|nuclear|\bcoal\b|\bgas\b|generat\w*|\bload\b|"
                     r"reactor|renewable|non-fossil|batter\w*|storage|utilit\w*",
     _ENERGY_MONEY: r"electricity|(?<!computing )\bpower\b|energy|\bgrid|nuclear|solar|wind|renewable|"
                    r"utilit\w*|network|reactor|\bgas\b|\bcoal\b|transmission|substation",
 }
 PIECES = ["power", "Power", "computing ", "grid", "coal", "gas", "load", "demand", " for ", "AI ", "chips",
-          "consumption", "wind", "Utility", "network", "x", "s", " ", "-", "_", "1"]
+          "consumption", "consumer", "capacity", " utilization", "electricity", "wind", "Utility", "network", "x",
+          "s", " ", "-", "_", "1"]
 
 
 @given(st.lists(st.sampled_from(PIECES), max_size=12).map("".join))

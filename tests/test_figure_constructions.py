@@ -227,3 +227,24 @@ def test_the_subject_is_a_short_noun_phrase(refs, text, subject):
 def test_the_subject_follows_whoever_says_it(refs):
     (row,) = _extract(refs, "The analyst argued that the odds of a chip glut are below 10% over the next two years.").forecasts
     assert row.subject == "the odds of a chip glut"
+
+
+@pytest.mark.parametrize("text", [
+    "Consumer laptop sales fell 12 percent in the quarter.",
+    "Orders rose 20 percent on strong demand for servers.",
+    "The foundry's capacity utilization rose to 91%.",
+])
+def test_consumers_demand_for_goods_and_plant_utilisation_are_no_energy(refs, text):
+    assert _extract(refs, text).energy_metrics == []
+
+
+def test_ranking_worldwide_does_not_make_a_figure_global(refs):
+    rows = _extract(refs, "India's nuclear programme is growing.\n\nThe country has 24 reactors with a total "
+                          "capacity of 8.2 GW, ranking sixth worldwide.").energy_metrics
+    assert [m.region for m in rows] == ["IN"]
+
+
+def test_the_year_of_a_starting_figure_is_not_carried_to_later_figures(refs):
+    rows = _extract(refs, "Solar capacity rose to 900 GW in 2025, up from 610 GW in 2024. Wind capacity stood at "
+                          "530 GW.", published=None).energy_metrics
+    assert [(m.value, m.year) for m in rows] == [(900, 2025), (610, 2024), (530, 2025)]

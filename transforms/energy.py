@@ -13,9 +13,11 @@ ENERGY_UNITS = {"TWh", "GWh", "MWh", "GW", "MW", "kW", "tonnes_co2"}
 # ("consum" for "consumption"), and every branch opens with a letter (its boundary checked after
 # it): the engine can then skip quickly to where a word may start.
 ENERGY_CONTEXT = CaselessPattern(
-    alternation(["electricity", "energy", "consum", "capacity", "emission", "solar", "wind", "nuclear",
+    alternation(["electricity", "energy", "emission", "solar", "wind", "nuclear",
                  "generat", "reactor", "renewable", "non-fossil", "batter", "storage", "utilit"])
-    + r"|demand(?! for (?:AI )?(?:chips|accelerators|GPUs|processors|compute))"
+    # demand for anything but power ("demand for servers"), consumers and a plant's use of its
+    # capacity ("capacity utilisation") say nothing of energy
+    + r"|demand(?! for (?!electricity|power|energy))|consum(?!er)|capacity(?! utili[sz]ation)"
     + r"|p(?<!computing p)(?<!\wp)ower\b|g(?<!\wg)rid|c(?<!\wc)oal\b|g(?<!\wg)as\b|l(?<!\wl)oad\b")
 # Money counts as an energy figure only when spent on the energy system itself.
 _ENERGY_MONEY = CaselessPattern(

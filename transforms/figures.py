@@ -308,6 +308,6 @@ def _sentence_figures(ctx, sentence, index, quantities, spans, state: _Context, 
         state.region = out[-1].region or state.region
         if year and projected:
             state.future_year = year
-        elif year:
+        elif year and not starts[i]:  # a starting figure's year is the past the change left behind
             state.year = year
     return out

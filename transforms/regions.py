@@ -70,8 +70,10 @@ _LOWER_FORMS = [form for form in PLACES if not form[0].isupper()]
 _CAPITALISED_RE = re.compile(alternation([f for f in PLACES if f[0].isupper()], not_after=r"[\w.]") + r"(?![\w$])")
 _LOWER_RE = re.compile(alternation(_LOWER_FORMS, not_after=r"[\w.]") + r"(?![\w$])")
 _LOWER_WORDS = ("mainland", "global", "world")  # every lower-case form holds one
-# "the world's largest utility" ranks a company; it does not make a figure global.
-_SUPERLATIVE = re.compile(r"\bworld(?:'s|’s)\s(?:\w+est|most|top|leading|No\.?\s?\d|first|second|third)\b")
+# "the world's largest utility" and "ranking third worldwide" rank a company or country; they do not
+# make a figure global.
+_SUPERLATIVE = re.compile(r"\bworld(?:'s|’s)\s(?:\w+est|most|top|leading|No\.?\s?\d|first|second|third)\b|"
+                          r"\b(?:rank\w*|placing)\s(?:[\w-]+\s){0,2}(?:worldwide|globally|in\sthe\sworld)\b")
 
 
 @lru_cache(maxsize=256)  # a sentence's places are asked for by several extractors
