@@ -101,7 +101,7 @@ def _shown(value) -> str:
 def parse_timestamp(value) -> datetime | None:
     """A date in any common form as an aware UTC datetime; None for anything else, never an
     error: unparseable text, impossible offsets and dates at the edge of the calendar included."""
-    if value is None or isinstance(value, bool) or value == "":
+    if value is None or isinstance(value, bool):
         return None
     try:
         stamp = _as_datetime(value)

@@ -24,6 +24,7 @@ from flows.sources import InputError, RawArticle, max_bytes, parse_html, parse_t
 USER_AGENT = "ai-race-tables/0.1 (news-to-tables pipeline; python-httpx)"
 TIMEOUT = httpx.Timeout(10.0, connect=5.0)  # per read and per connect
 MAX_REDIRECTS = 5
+MAX_RETRY_AFTER_WAITS = 3  # a server answering "Retry-After: 0" forever gets this many tries
 
 
 def response_deadline() -> float:
@@ -181,15 +182,18 @@ def fetch(url: str, timeout: httpx.Timeout = TIMEOUT) -> Page:
     permanent (InputError) and transient (TransientFetchError)."""
     _check_url(url)
     waited = 0.0
-    while True:
+    for attempt in range(MAX_RETRY_AFTER_WAITS + 1):
         try:
             return _fetch_once(url, timeout)
         except _RetryAfter as asked:
+            if attempt == MAX_RETRY_AFTER_WAITS:
+                break
             if waited + asked.seconds > max_retry_after():
                 raise InputError(f"{url}: HTTP {asked.status}, asked to retry after {asked.seconds:.0f} s, over "
                                  f"the {max_retry_after():.0f}-s cap (left for a later run)") from None
             _wait(asked.seconds)
             waited += asked.seconds
+    raise TransientFetchError(f"{url}: still asked to retry later after {MAX_RETRY_AFTER_WAITS} waits")
 
 
 class _RetryAfter(Exception):
@@ -214,12 +218,10 @@ def _fetch_once(url: str, timeout: httpx.Timeout) -> Page:
                     body = _read_capped(url, response)
                     return Page(current, response.headers.get("content-type", ""),
                                 body.decode(response.encoding or "utf-8", errors="replace"))
-    except BlockedAddress as exc:
-        raise InputError(f"{current}: {exc}") from None
     except (httpx.TimeoutException, httpx.TransportError) as exc:
         if time.monotonic() >= deadline:
             raise TransientFetchError(f"{url}: no complete response within {response_deadline():.0f} s") from None
-        if isinstance(exc.__cause__, BlockedAddress):
+        if isinstance(exc.__cause__, BlockedAddress):  # httpx wraps what the connection refused
             raise InputError(f"{current}: {exc}") from None
         raise TransientFetchError(f"{url}: {type(exc).__name__}") from None
     raise InputError(f"{url}: more than {MAX_REDIRECTS} redirects")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 
@@ -102,6 +103,11 @@ def site(monkeypatch):
                 state.together.wait()  # answers only once all four are asked at the same time
                 i = int(self.path[2:]) - 1
                 self._send(200, ARTICLE.format(title=f"Together {i + 1}", body=BODIES[i]))
+            elif self.path == "/busy-always":
+                self.send_response(503)
+                self.send_header("Retry-After", "0")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
             elif self.path.startswith("/busy"):
                 if state.hits[self.path] == 1:
                     self.send_response(429)
@@ -224,7 +230,8 @@ def test_served_deployment_and_schedule_read_back_from_the_api(prefect_server):
 
     read = asyncio.run(roundtrip())
     assert read.name == "scheduled"
-    assert read.parameters == {"sources": ["seeds/articles"], "data_dir": "data"}
+    # local paths are stored absolute: a deployment runs wherever its worker does
+    assert read.parameters == {"sources": [str(Path("seeds/articles").resolve())], "data_dir": str(Path("data").resolve())}
     assert [s.schedule.cron for s in read.schedules] == ["*/30 * * * *"]
 
 
@@ -280,6 +287,15 @@ def test_retry_after_is_waited_out_within_its_cap(prefect_server, site, quick_re
     assert rejected == [f"{site.base}/busy-long: HTTP 429, asked to retry after 3600 s, over the 60-s cap "
                         "(left for a later run)"]
     assert site.hits["/busy-long"] == 1
+
+
+def test_a_server_always_asking_to_retry_at_once_gets_a_bounded_number_of_tries(site, monkeypatch):
+    from flows import web
+
+    monkeypatch.setattr(web, "_wait", lambda seconds: None)
+    with pytest.raises(web.TransientFetchError, match="still asked to retry later after 3 waits"):
+        web.fetch(f"{site.base}/busy-always")
+    assert site.hits["/busy-always"] == 4
 
 
 @pytest.mark.parametrize("target", ["169.254.169.254/latest/meta-data/", "127.0.0.3:{port}/a1", "[::1]:{port}/a1",
