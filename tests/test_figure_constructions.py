@@ -248,3 +248,8 @@ def test_the_year_of_a_starting_figure_is_not_carried_to_later_figures(refs):
     rows = _extract(refs, "Solar capacity rose to 900 GW in 2025, up from 610 GW in 2024. Wind capacity stood at "
                           "530 GW.", published=None).energy_metrics
     assert [(m.value, m.year) for m in rows] == [(900, 2025), (610, 2024), (530, 2025)]
+
+
+def test_ai_focused_data_centres_are_the_ai_sector(refs):
+    (row,) = _extract(refs, "Power demand from AI-driven data centres rose to 9 GW in 2025.").energy_metrics
+    assert row.sector == "ai"

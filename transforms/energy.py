@@ -27,7 +27,8 @@ _ENERGY_MONEY = CaselessPattern(
 _INVESTMENT = CaselessPattern(r"invest\w*|spen[dt]\w*|capital|budget\w*|commit\w*|outlays?")
 SECTORS = [
     ("clean_energy", r"wind and solar|solar and wind|clean (?:power|energy|generation)|renewabl\w*|non-fossil"),
-    ("ai", r"AI-(?:focused|related|driven)|AI facilities|facilities built for AI|AI servers?|from AI\b|AI workloads?|"
+    ("ai", r"AI-(?:focused|related|driven)(?: data[- ]cent(?:re|er)s?)?|AI facilities|facilities built for AI|AI servers?|"
+           r"from AI\b(?!-)|AI workloads?|"
            r"AI computing"),
     ("data_centers", r"data[- ]cent(?:re|er)s?|server farms?|computing (?:capacity|cluster|power)|"
                      r"cluster|campus|hyperscal\w*|AI campus|computing"),
