@@ -13,7 +13,7 @@ import pyarrow as pa
 from deltalake import DeltaTable, write_deltalake
 from deltalake.exceptions import TableNotFoundError
 
-from ai_race_tables.dictionary import field_metadata
+from ai_race_tables.dictionary import described, field_metadata
 
 _ARROW = {str: pa.string(), int: pa.int64(), float: pa.float64(), bool: pa.bool_(),
           datetime: pa.timestamp("us", tz="UTC"), date: pa.date32()}
@@ -57,9 +57,10 @@ def open_table(data_dir: str | Path, table: str, version: int | None = None) -> 
 
 def read_arrow(data_dir: str | Path, table: str, version: int | None = None,
                columns: list[str] | None = None) -> pa.Table | None:
-    """A table (or some columns) as Arrow; None when missing."""
+    """A table (or some columns) as Arrow, with the data dictionary's field metadata (Delta Lake
+    does not keep it, files written from these rows do); None when missing."""
     dt = open_table(data_dir, table, version)
-    return None if dt is None else dt.to_pyarrow_table(columns=columns)
+    return None if dt is None else described(table, dt.to_pyarrow_table(columns=columns))
 
 
 def _run_versions(data_dir: str | Path, run_id: str | None) -> tuple[str, dict[str, int]]:

@@ -80,3 +80,9 @@ def test_every_run_writes_the_analyst_report(seed_run):
     data_dir, _ = seed_run
     page = (data_dir / "reports" / "report.html").read_text(encoding="utf-8")
     assert "Zhipu AI" in page and page.count("<svg") >= 3 and "http" not in page
+
+
+def test_published_rows_read_back_with_the_dictionary_metadata(seed_run):
+    data_dir, _ = seed_run
+    field = storage.read_arrow(data_dir, "funding").schema.field("event_key")
+    assert field.metadata[b"description"].startswith(b"Groups the reports")
