@@ -246,14 +246,15 @@ def _roles(clause: str, cue: int, local: list[tuple[int, CompanySpan]], event_ty
     """Raisers and investors among the companies of a clause (positions relative to it)."""
     cued: dict[int, str] = {}
     for i, (p, span) in enumerate(local):
-        before, after = clause[max(0, p - 60):p], clause[p + len(span.surface):]
-        if _ADVISER_CUE.search(before) or _ARRANGES.match(after):
+        # The words after a name are read where they stand, not copied: a clause may name thousands.
+        before, after = clause[max(0, p - 60):p], p + len(span.surface)
+        if _ADVISER_CUE.search(before) or _ARRANGES.match(clause, after):
             cued[i] = "adviser"  # "hired X", "X arranged the loan": banks and advisers
         elif _CITED_SOURCE.search(before) or _DESCRIBED_BY.search(before):
             cued[i] = "other"  # "according to PitchBook", "a project developed by X"
         elif _RAISER_AFTER.search(before):
             cued[i] = "raiser"  # "a round in X", "a round that gave X a valuation"
-        elif p < cue and _LEADS.match(after):
+        elif p < cue and _LEADS.match(clause, after):
             cued[i] = "investor"  # "X led a $50 million round"
         elif p > cue and _INVESTOR_CUE.search(before) or _BACKED_BY.search(before):
             cued[i] = "investor"  # "led by X", "from X"; "X, backed by Y, raised"
