@@ -39,10 +39,11 @@ class RejectedRow:
     """processed/_rejected: inputs and rows kept out of the published tables."""
 
     run_id: str
-    table: str  # table name, or "input" for a rejected input
-    row: str  # the row as JSON, or the input's name
+    table: str  # table name; "input" for a rejected input; "article" for a withheld article
+    row: str  # the row as JSON, the input's name, or the withheld article's id
     expectation: str | None
     reason: str
+    extractor_version: str | None = None  # of a withheld article: a later version tries it again
 
 
 INTERNAL = {"_runs": RunRow, "_extractions": ExtractionRow, "_rejected": RejectedRow}

@@ -41,6 +41,7 @@ class RunSummary:
     rejected_inputs: list[str] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)
     rejected_rows: int = 0
+    articles_quarantined: int = 0  # withheld whole: one of their rows failed validation
     versions: dict[str, int | None] = field(default_factory=dict)
     blocked: str | None = None
     docs: str | None = None
@@ -82,20 +83,24 @@ def pipeline(sources: list[str] | None = None, data_dir: str = "data", since: st
         summary.rejected_inputs = file_rejects + url_rejects
         summary.articles_read = len(landed)
     with publish_lock(local, on_wait=get_run_logger().warning):
-        if since is None:
-            ids = publishing.pending(root, landed, version)
-        else:
-            ids = publishing.in_range(root, parameters.utc(since), parameters.utc(until, end=True) if until else None)
-            summary.articles_read = len(ids)
         staging = local / "staging"
         shutil.rmtree(staging, ignore_errors=True)  # left by a killed run; this run owns the lock
         try:
+            publishing.prepare(root, get_run_logger().warning)
+            if since is None:
+                ids = publishing.pending(root, landed, version)
+            else:
+                ids = publishing.in_range(root, parameters.utc(since), parameters.utc(until, end=True) if until else None)
+                summary.articles_read = len(ids)
             if workers > 1:  # this process waits while workers extract: it imports GX meanwhile
                 threading.Thread(target=import_gx, daemon=True).start()
-            _process(root, local, staging / summary.run_id, ids, summary, version, batch_size)
-            if not summary.blocked:
-                publishing.record_run(root, summary, started, version,
-                                      {"sources": sources, "since": since, "until": until})
+            with publishing.all_or_nothing(root):
+                _process(root, local, staging / summary.run_id, ids, summary, version, batch_size)
+                if not summary.blocked:
+                    publishing.record_run(root, summary, started, version,
+                                          {"sources": sources, "since": since, "until": until})
+        except storage.StoreError as exc:  # a damaged or unwritable store: one line, nothing published
+            summary.blocked = f"{exc} (nothing was published)"
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     with _timed(summary, "report"):
@@ -110,7 +115,6 @@ def _process(root: str, local: Path, staging: Path, ids: list[str], summary: Run
              batch_size: int) -> None:
     """Extract, validate and publish the given articles (or record nothing new)."""
     if not ids:  # nothing new: no table version, but the run is still recorded
-        publishing.ensure_tables(root)
         _publish_rejects_only(root, summary)
         return
     with _timed(summary, "extract"):
@@ -118,42 +122,48 @@ def _process(root: str, local: Path, staging: Path, ids: list[str], summary: Run
         extract_batch.map(batches, unmapped(root), unmapped(staging), range(len(batches)),
                           unmapped(summary.run_id), unmapped(version)).result()
         tables = {table: staged(staging, table) for table in STAGED}
-        tables["companies"] = publishing.companies_table(root, tables["company_mentions"], tables["articles"], ids)
-        tables["funding"] = publishing.funding_table(root, tables["funding"], ids)
     with _timed(summary, "validate"):
-        rejected = _validate(local, tables, summary)
+        rejected = _validate(root, local, tables, summary, version)
     if summary.blocked:
         summary.versions = {t: storage.version_of(root, t) for t in TABLES}
         return
-    summary.articles_extracted = len(ids)
+    kept = tables["articles"].column("article_id").to_pylist()  # quarantined articles left out
+    summary.articles_extracted = len(kept)
     summary.rows = {t: tables[t].num_rows for t in TABLES}
     with _timed(summary, "publish"):
         rejected += publishing.input_rejections(summary.run_id, summary.rejected_inputs)
-        summary.versions = publishing.publish(root, tables, ids, summary.run_id, version, rejected)
+        summary.versions = publishing.publish(root, tables, kept, summary.run_id, version, rejected)
 
 
 @task(name="validate", cache_policy=NO_CACHE)
-def _validate_task(local: Path, tables: dict, run_id: str):
-    """One Great Expectations validation per table; rows failing row-level checks are dropped."""
+def _validate_task(root: str, local: Path, tables: dict, run_id: str, version: str):
+    """One Great Expectations validation per table of this run's rows. An article with a row
+    failing a row-level check is withheld whole; funding event keys and companies are then
+    computed from the kept rows (companies validated too)."""
     validator = Validator(local / "validation")
-    blocked, rejected = [], []
-    for table in TABLES:
-        outcome = validator.validate(table, tables[table].to_pandas(), run_id)
-        if outcome.blocked:
-            blocked.append(f"{table}: {outcome.critical[0]}")
-        tables[table], rows = publishing.reject_rows(table, tables[table], outcome.rejected, run_id)
-        rejected += rows
+    outcomes = {table: validator.validate(table, tables[table].to_pandas(), run_id) for table in STAGED}
+    blocked = [f"{t}: {o.critical[0]}" for t, o in outcomes.items() if o.blocked]
+    tables, rejected = publishing.quarantine(tables, {t: o.rejected for t, o in outcomes.items() if o.rejected},
+                                             run_id, version)
+    kept = tables["articles"].column("article_id").to_pylist()
+    # Event keys group funding across articles, so they are set once the kept rows are known.
+    tables["funding"] = publishing.funding_table(root, tables["funding"], kept)
+    companies = publishing.companies_table(root, tables["company_mentions"], tables["articles"], kept)
+    outcome = validator.validate("companies", companies.to_pandas(), run_id)
+    blocked += [f"companies: {outcome.critical[0]}"] if outcome.blocked else []
+    tables["companies"], rows = publishing.reject_rows("companies", companies, outcome.rejected, run_id)
     validator.build_docs()
-    return tables, blocked, rejected
+    return tables, blocked, rejected + rows
 
 
-def _validate(local: Path, tables: dict, summary: RunSummary) -> list:
-    checked, blocked, rejected = _validate_task(local, tables, summary.run_id)
+def _validate(root: str, local: Path, tables: dict, summary: RunSummary, version: str) -> list:
+    checked, blocked, rejected = _validate_task(root, local, tables, summary.run_id, version)
     tables.update(checked)
     summary.docs = str(docs_index(local / "validation"))
     if blocked:
         summary.blocked = f"validation failed, nothing published ({blocked[0]})"
-    summary.rejected_rows = len(rejected)
+    summary.rejected_rows = sum(r.table != publishing.QUARANTINE for r in rejected)
+    summary.articles_quarantined = sum(r.table == publishing.QUARANTINE for r in rejected)
     return rejected
 
 
@@ -171,9 +181,9 @@ def _log_summary(summary: RunSummary) -> None:
     for reason in summary.rejected_inputs:
         logger.warning("Rejected input: %s", reason)
     logger.info("Rows per table: %s", ", ".join(f"{t}={n}" for t, n in summary.rows.items()) or "none new")
-    logger.info("Validation: %s; rows rejected: %d; data docs: %s",
+    logger.info("Validation: %s; rows rejected: %d; articles withheld: %d; data docs: %s",
                 "BLOCKED - " + summary.blocked if summary.blocked else "passed",
-                summary.rejected_rows, summary.docs)
+                summary.rejected_rows, summary.articles_quarantined, summary.docs)
     logger.info("Table versions: %s", ", ".join(f"{t}=v{v}" for t, v in summary.versions.items()))
     logger.info("Seconds per stage: %s", ", ".join(f"{k}={v:.2f}" for k, v in summary.seconds.items()))
 

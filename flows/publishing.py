@@ -1,22 +1,34 @@
-"""Publishing: which articles need work, the companies table, rejected rows, and the commits."""
+"""Publishing: which articles need work, the companies table, quarantined articles, and the
+commits, all or nothing across tables.
+
+A run's commits become visible to readers one table at a time, so a run that fails part-way
+restores every table it committed to its version before the run (roll_back), and a run killed
+before it could do so is repaired by the next one (prepare): any table whose rows changed since
+the last recorded run goes back to that run's version. Plain Parquet files follow the Delta
+tables, and the run's _runs row is written last.
+"""
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from datetime import datetime, timezone
+from typing import Callable, Iterator
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute  # noqa: F401  (pa.compute)
-from prefect import task
-from prefect.cache_policies import NO_CACHE
+import pyarrow.compute as pc
 
-from ai_race_tables import storage
+from ai_race_tables import layout, plain, storage
 from flows import raw_zone
 from flows.reference import company_facts
 from flows.bookkeeping import INTERNAL, ExtractionRow, RejectedRow, RunRow
 from transforms.companies_table import aggregate_companies
 from transforms.funding_events import event_keys
 from transforms.rows import FACT_TABLES, TABLES
+
+
+BOOKKEEPING_WRITTEN = ("_extractions", "_rejected")  # bookkeeping a run writes before its _runs row
+QUARANTINE = "article"  # the `table` of a _rejected row that withholds a whole article
 
 
 def ensure_tables(data_dir: str) -> None:
@@ -27,17 +39,71 @@ def ensure_tables(data_dir: str) -> None:
         storage.ensure_table(data_dir, name, storage.arrow_schema(row_type))
 
 
+def prepare(data_dir: str, warn: Callable[[str], None]) -> None:
+    """Bring the data dir to its last complete run's state, in the current layout: move tables
+    of the old layout, create missing tables, undo what a killed run committed, and write any
+    missing plain file. Fails with a StoreError naming a damaged table before anything is written."""
+    moved = layout.move_legacy_tables(data_dir, list(TABLES))
+    if moved:
+        warn(f"moved {len(moved)} Delta tables of {storage.processed_uri(data_dir)} into _delta/ "
+             "(new layout: current rows in processed/TABLE.parquet, versions in processed/_delta/TABLE)")
+    for table in (*TABLES, *INTERNAL):
+        storage.check(data_dir, table)
+    ensure_tables(data_dir)
+    recorded = storage.recorded_versions(data_dir)
+    restored = roll_back(data_dir, {t: 0 for t in (*TABLES, *BOOKKEEPING_WRITTEN)} if recorded is None else recorded)
+    if restored:
+        warn(f"restored {', '.join(restored)} to the last complete run's versions "
+             "(a run was stopped while publishing; this run does its work again)")
+    plain.remove_leftovers(data_dir)
+    plain.write_plain(data_dir, [t for t in TABLES if not plain.exists(data_dir, t)])
+
+
+def roll_back(data_dir: str, versions: dict[str, int | None]) -> list[str]:
+    """Restore every table whose rows changed since its version in `versions` (None: the table's
+    empty creation) and rewrite its plain file; the tables restored. Tables not named are left."""
+    restored = []
+    for table, version in versions.items():
+        if table in (*TABLES, *BOOKKEEPING_WRITTEN) and storage.changed_since(data_dir, table, version or 0):
+            storage.restore(data_dir, table, version or 0)
+            restored.append(table)
+    plain.write_plain(data_dir, [t for t in restored if t in TABLES])
+    return restored
+
+
+@contextmanager
+def all_or_nothing(data_dir: str) -> Iterator[None]:
+    """On any failure inside, put every table (and plain file) back as it was on entry."""
+    before = {t: storage.version_of(data_dir, t) for t in (*TABLES, *BOOKKEEPING_WRITTEN)}
+    try:
+        yield
+    except BaseException as exc:
+        try:
+            roll_back(data_dir, before)
+        except Exception as failed:  # the next run's prepare() restores what is left
+            exc.add_note(f"rolling back failed too: {failed}")
+        raise
+
+
 def pending(data_dir: str, ids: list[str], version: str) -> list[str]:
-    """Articles not yet extracted by this extractor version in a run that completed
-    (a run killed before its manifest row left work for this one)."""
-    done = storage.read_arrow(data_dir, "_extractions")
+    """Articles neither extracted nor quarantined by this extractor version in a run that
+    completed (a run killed before its manifest row left work for this one)."""
     runs = storage.read_arrow(data_dir, "_runs", columns=["run_id"])
-    if done is None or runs is None:
+    if runs is None:
         return ids
-    frame = done.to_pandas()
-    complete = frame["run_id"].isin(set(runs.column("run_id").to_pylist()))
-    current = set(frame.loc[complete & (frame["extractor_version"] == version), "article_id"])
-    return [a for a in ids if a not in current]
+    complete = set(runs.column("run_id").to_pylist())
+    done = set()
+    marks = storage.read_arrow(data_dir, "_extractions")
+    if marks is not None:
+        frame = marks.to_pandas()
+        done |= set(frame.loc[frame["run_id"].isin(complete) & (frame["extractor_version"] == version),
+                              "article_id"])
+    rejected = storage.read_arrow(data_dir, "_rejected")
+    if rejected is not None and "extractor_version" in rejected.column_names:
+        frame = rejected.to_pandas()
+        done |= set(frame.loc[frame["run_id"].isin(complete) & (frame["table"] == QUARANTINE)
+                              & (frame["extractor_version"] == version), "row"])
+    return [a for a in ids if a not in done]
 
 
 def in_range(data_dir: str, since: datetime, until: datetime | None) -> list[str]:
@@ -81,13 +147,13 @@ def funding_table(data_dir: str, funding: pa.Table, ids: list[str]) -> pa.Table:
     schema = storage.arrow_schema(TABLES["funding"][0])
     old = storage.read_arrow(data_dir, "funding")
     old = None if old is None else _conformed(old, schema)
-    kept = old.filter(pa.compute.invert(pa.compute.is_in(old["article_id"], pa.array(ids, pa.string())))) \
+    kept = old.filter(pc.invert(pc.is_in(old["article_id"], pa.array(ids, pa.string())))) \
         if old is not None else schema.empty_table()
     both = pa.concat_tables([kept.select(_EVENT_COLUMNS), funding.select(_EVENT_COLUMNS)]).to_pandas()
     keys = event_keys(both).tolist()
     changed = {article for article, stored, key in zip(both["article_id"], both["event_key"], keys[:kept.num_rows])
                if stored != key}
-    rekeyed = kept.filter(pa.compute.is_in(kept["article_id"], pa.array(sorted(changed), pa.string())))
+    rekeyed = kept.filter(pc.is_in(kept["article_id"], pa.array(sorted(changed), pa.string())))
     out = pa.concat_tables([rekeyed, funding.cast(schema)])
     key_of = dict(zip(both["funding_id"], keys))  # funding_id is the table's key
     column = pa.array([key_of[f] for f in out.column("funding_id").to_pylist()], pa.string())
@@ -112,22 +178,65 @@ def reject_rows(table: str, data: pa.Table, rejected: dict[int, list[str]], run_
     return data.take(pa.array(keep, type=pa.int64())), rows
 
 
-@task(name="publish", cache_policy=NO_CACHE)
+def quarantine(tables: dict[str, pa.Table], rejected: dict[str, dict[int, list[str]]], run_id: str,
+               version: str) -> tuple[dict[str, pa.Table], list[RejectedRow]]:
+    """Withhold every article with a row that failed a row-level expectation: all its rows leave
+    every table, the failing rows and the article (with the first reason) go to _rejected."""
+    rows, reasons = [], {}
+    for table, failed in rejected.items():
+        rows += reject_rows(table, tables[table], failed, run_id)[1]
+        ids = tables[table].column("article_id").to_pylist()
+        for index, why in sorted(failed.items()):
+            reasons.setdefault(ids[index], f"{table} row failed {why[0]}")
+    if not reasons:
+        return tables, rows
+    out = {}
+    for table, data in tables.items():
+        keep = pc.invert(pc.is_in(data.column("article_id"), pa.array(list(reasons))))
+        out[table] = data.filter(keep)
+    rows += [RejectedRow(run_id=run_id, table=QUARANTINE, row=article_id, expectation=None,
+                         reason=f"all rows withheld: {why}", extractor_version=version)
+             for article_id, why in sorted(reasons.items())]
+    return out, rows
+
+
+def check_staged(tables: dict[str, pa.Table], ids: list[str]) -> None:
+    """Refuse to replace any article's rows unless this run extracted exactly these articles:
+    one articles row per id being replaced, and no fact row of another article (but funding rows
+    whose event keys this run changes)."""
+    staged = tables["articles"].column("article_id").to_pylist()
+    if sorted(staged) != sorted(set(ids)) or len(ids) != len(set(ids)):
+        raise ValueError(f"refusing to publish: {len(ids)} articles to replace but {len(staged)} "
+                         "extracted by this run; nothing was published")
+    for table in FACT_TABLES:
+        if table == "funding":  # may hold other articles' stored rows, whole, with new event keys
+            continue
+        stray = set(tables[table].column("article_id").to_pylist()) - set(ids)
+        if stray:
+            raise ValueError(f"refusing to publish: {table} holds rows of {len(stray)} articles "
+                             "this run did not extract; nothing was published")
+
+
 def publish(data_dir: str, tables: dict[str, pa.Table], ids: list[str], run_id: str, version: str,
             rejected: list[RejectedRow]) -> dict[str, int | None]:
-    """One commit per changed table, then the rejects and the extraction marks."""
-    ensure_tables(data_dir)
+    """One commit per changed table, the rejects, the extraction marks of the published articles,
+    then the plain files of the changed tables. Call inside all_or_nothing()."""
+    check_staged(tables, ids)
+    changed = []
     if ids:
         for table in ("articles", *FACT_TABLES):  # funding may rewrite other articles' event keys
             written = set(tables[table].column("article_id").to_pylist())
             storage.replace_articles(data_dir, table, tables[table], sorted(written | set(ids)))
+        changed += ["articles", *FACT_TABLES]
         if not storage.read_arrow(data_dir, "companies").equals(tables["companies"]):
             storage.overwrite(data_dir, "companies", tables["companies"])
+            changed.append("companies")
     if rejected:
         storage.append(data_dir, "_rejected", storage.to_arrow(rejected, RejectedRow))
     if ids:
         marks = [ExtractionRow(article_id=a, extractor_version=version, run_id=run_id) for a in ids]
         storage.replace_articles(data_dir, "_extractions", storage.to_arrow(marks, ExtractionRow), ids)
+    plain.write_plain(data_dir, changed)  # only once every Delta commit succeeded
     return {table: storage.version_of(data_dir, table) for table in TABLES}
 
 
@@ -140,7 +249,9 @@ def record_run(data_dir: str, summary, started: datetime, version: str, paramete
         extractor_version=version, n_articles_read=summary.articles_read,
         n_articles_extracted=summary.articles_extracted,
         n_inputs_rejected=len(summary.rejected_inputs), n_rows_rejected=summary.rejected_rows,
-        table_versions=json.dumps(summary.versions))], RunRow))
+        table_versions=json.dumps({**summary.versions,
+                                   **{t: storage.version_of(data_dir, t) for t in BOOKKEEPING_WRITTEN}}))],
+        RunRow))
 
 
 def input_rejections(run_id: str, reasons: list[str]) -> list[RejectedRow]:

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import logging
 
+import pyarrow.parquet as pq
 import pytest
+from pyarrow import fs
 
-from ai_race_tables import storage
+from ai_race_tables import plain, storage
 from transforms.rows import TABLES
 
 
@@ -37,6 +39,10 @@ def test_tables_and_raw_zone_on_an_object_store(prefect_server, bucket):
     assert first.blocked is None and first.articles_extracted == 1
     assert list(raw_zone.landed_ids(bucket)) == [storage.load_table("articles", bucket)["article_id"][0]]
     assert len(storage.load_table("people", bucket)) == 2
+    for table in TABLES:  # one plain file per table holding the latest rows, the Delta table beside it
+        filesystem, path = fs.FileSystem.from_uri(plain.plain_uri(bucket, table))
+        assert pq.read_table(path, filesystem=filesystem).equals(storage.load_table(table, bucket, arrow=True))
+        assert storage.table_uri(bucket, table) == f"{bucket}/processed/_delta/{table}"
     versions = {t: storage.version_of(bucket, t) for t in TABLES}
     second = pipeline(sources=["seeds/articles"], data_dir=bucket)
     assert second.articles_extracted == 0

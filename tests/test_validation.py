@@ -107,12 +107,14 @@ def test_broken_rows_never_reach_the_tables_and_a_blocked_run_keeps_the_old_vers
     folder.mkdir()
     (folder / "a.txt").write_text("Lumora Robotics Inc raised $5 million in a seed round, it said.\n")
     summary = pipeline(sources=[str(folder)], data_dir=str(tmp_path))
-    assert summary.blocked is None and summary.rejected_rows == 1
+    assert summary.blocked is None and summary.rejected_rows == 1 and summary.articles_quarantined == 1
     funding = storage.load_table("funding", tmp_path)
     assert "bad0000000000001" not in set(funding["funding_id"])
-    assert "00000000000000c1" in set(funding["funding_id"])
+    assert "00000000000000c1" not in set(funding["funding_id"])  # withheld with its article
     rejected = storage.load_table("_rejected", tmp_path)
     assert rejected.loc[rejected["table"] == "funding", "row"].str.contains("bad0000000000001").all()
+    withheld = set(rejected.loc[rejected["table"] == "article", "row"])
+    assert len(withheld) == 1 and withheld.isdisjoint(storage.load_table("articles", tmp_path)["article_id"])
 
     def duplicated(ids, data_dir, run_id, version):
         rows = real_extract(ids, data_dir, run_id, version)

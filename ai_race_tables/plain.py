@@ -1,0 +1,111 @@
+"""The plain Parquet file of each published table: DIR/processed/TABLE.parquet.
+
+One file holding exactly the rows of the table's latest Delta version, for readers that know no
+Delta (pandas, pyarrow, Polars, DuckDB, Spark). It is replaced whole, atomically: locally a
+temporary file in the same folder renamed over it, on an object store one PUT.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+from pyarrow import fs
+
+from ai_race_tables import storage
+
+TEMP_PREFIX = ".writing-"  # a leading "." keeps Parquet readers off a file being written
+
+
+def plain_uri(data_dir: str | Path, table: str) -> str:
+    """Where a table's plain Parquet file lives."""
+    return f"{storage.processed_uri(data_dir)}/{table}.parquet"
+
+
+def _pandas_types(field: pa.Field) -> tuple[str, str] | None:
+    """(pandas logical type, dtype) a column should come back as where pyarrow's default is wrong
+    for analysts: integers and booleans with nulls would be float and object, dates objects."""
+    kind = field.type
+    if pa.types.is_integer(kind):
+        return "int64", "Int64"
+    if pa.types.is_boolean(kind):
+        return "bool", "boolean"
+    if pa.types.is_date(kind):
+        return "datetimetz", "datetime64[ms, UTC]"
+    return None
+
+
+def with_pandas_metadata(data: pa.Table) -> pa.Table:
+    """The table with pandas metadata naming nullable dtypes, so `pd.read_parquet` gives Int64
+    years and counts, nullable booleans and timestamp dates. Other readers ignore it."""
+    columns = [{"name": f.name, "field_name": f.name, "pandas_type": types[0], "numpy_type": types[1],
+                "metadata": None}
+               for f in data.schema if (types := _pandas_types(f))]
+    meta = {"index_columns": [], "column_indexes": [], "columns": columns, "attributes": {},
+            "creator": {"library": "ai-race-tables"}, "pandas_version": pd.__version__}
+    return data.replace_schema_metadata({**(data.schema.metadata or {}), b"pandas": json.dumps(meta)})
+
+
+def write_plain(data_dir: str | Path, tables: list[str]) -> None:
+    """Replace these tables' plain files with their latest Delta rows. Locally every new file is
+    written first under a temporary name, then all are renamed into place one after the other:
+    a run stopped while writing them leaves every plain file as it was."""
+    staged = []
+    try:
+        for table in tables:
+            staged.append((stage_plain(data_dir, table), table))
+        for temp, table in staged:
+            if temp is not None:
+                with storage.guarded(data_dir, table):
+                    os.replace(temp, plain_uri(data_dir, table))
+    finally:
+        for temp, _ in staged:
+            if temp is not None and os.path.exists(temp):
+                os.unlink(temp)
+
+
+def stage_plain(data_dir: str | Path, table: str) -> str | None:
+    """Write a table's new plain file: locally under a temporary name beside it (returned), on an
+    object store in place (one PUT: the object appears whole when closed; returns None)."""
+    data = with_pandas_metadata(storage.read_arrow(data_dir, table))
+    uri = plain_uri(data_dir, table)
+    with storage.guarded(data_dir, table):
+        if "://" in uri:
+            filesystem, path = fs.FileSystem.from_uri(uri)
+            pq.write_table(data, path, filesystem=filesystem)
+            return None
+        folder = os.path.dirname(uri)
+        os.makedirs(folder, exist_ok=True)
+        descriptor, temp = tempfile.mkstemp(dir=folder, prefix=TEMP_PREFIX, suffix=f".{table}.parquet")
+        try:
+            with os.fdopen(descriptor, "wb") as handle:
+                pq.write_table(data, handle)
+                handle.flush()
+                os.fsync(handle.fileno())
+        except BaseException:
+            os.unlink(temp)
+            raise
+        return temp
+
+
+def exists(data_dir: str | Path, table: str) -> bool:
+    """Whether the table's plain file exists."""
+    uri = plain_uri(data_dir, table)
+    if "://" not in uri:
+        return os.path.isfile(uri)
+    filesystem, path = fs.FileSystem.from_uri(uri)
+    return filesystem.get_file_info(path).type == fs.FileType.File
+
+
+def remove_leftovers(data_dir: str | Path) -> None:
+    """Delete temporary files a killed run left while writing plain files (local data dirs)."""
+    folder = storage.processed_uri(data_dir)
+    if "://" in folder or not os.path.isdir(folder):
+        return
+    for name in os.listdir(folder):
+        if name.startswith(TEMP_PREFIX):
+            os.unlink(os.path.join(folder, name))
