@@ -165,7 +165,9 @@ def _last_complete(data_dir: str | Path, table: str) -> int | None:
     """The last recorded run's version of a table whose rows changed since (a run stopped while
     publishing, not yet repaired by the next run); None when the latest version is complete."""
     recorded = None if table.startswith("_") else (recorded_versions(data_dir) or {}).get(table)
-    return recorded if recorded is not None and changed_since(data_dir, table, recorded) else None
+    if recorded is None or not changed_since(data_dir, table, recorded):
+        return None
+    return same_rows_as(data_dir, table, recorded)
 
 
 def recorded_versions(data_dir: str | Path) -> dict[str, int | None] | None:
@@ -194,19 +196,28 @@ def _commits(data_dir: str | Path, table: str, limit: int | None = None) -> list
         return dt.history(limit)
 
 
-def changed_since(data_dir: str | Path, table: str, version: int) -> bool:
-    """Whether the table's rows may differ from that version's: a commit after it wrote rows
-    and no later restore went back to it (compaction and vacuum change no rows)."""
+def same_rows_as(data_dir: str | Path, table: str, version: int) -> int:
+    """The latest version holding exactly the rows of `version`: commits after it that only
+    compact or vacuum, or restore one of those versions, keep its rows; any other commit does not.
+    The version to read or restore for those rows (older files may have been vacuumed)."""
     current = version_of(data_dir, table)
     if current is None or current <= version:
-        return False
-    changed = False
+        return version
+    same = {version}
     for commit in sorted(_commits(data_dir, table, current - version), key=lambda c: c["version"]):
         if commit["operation"] == "RESTORE":
-            changed = int((commit.get("operationParameters") or {}).get("version", -1)) != version
-        elif commit["operation"] not in NO_DATA_CHANGE:
-            changed = True
-    return changed
+            restored = int((commit.get("operationParameters") or {}).get("version", -1))
+            if restored in same:
+                same.add(commit["version"])
+        elif commit["operation"] in NO_DATA_CHANGE and commit["version"] - 1 in same:
+            same.add(commit["version"])
+    return max(same)
+
+
+def changed_since(data_dir: str | Path, table: str, version: int) -> bool:
+    """Whether the table's latest rows may differ from that version's (a later commit wrote rows)."""
+    current = version_of(data_dir, table)
+    return current is not None and current > version and same_rows_as(data_dir, table, version) != current
 
 
 def restore(data_dir: str | Path, table: str, version: int) -> None:

@@ -65,7 +65,7 @@ def roll_back(data_dir: str, versions: dict[str, int | None]) -> list[str]:
     restored = []
     for table, version in versions.items():
         if table in (*TABLES, *BOOKKEEPING_WRITTEN) and storage.changed_since(data_dir, table, version or 0):
-            storage.restore(data_dir, table, version or 0)
+            storage.restore(data_dir, table, storage.same_rows_as(data_dir, table, version or 0))
             restored.append(table)
     plain.write_plain(data_dir, [t for t in restored if t in TABLES])
     return restored

@@ -48,3 +48,27 @@ def test_tables_and_raw_zone_on_an_object_store(prefect_server, bucket):
     assert second.articles_extracted == 0
     assert {t: storage.version_of(bucket, t) for t in TABLES} == versions
     assert len(storage.load_snapshot(first.run_id, bucket)["funding"]) == 2
+
+
+def test_an_old_layout_on_an_object_store_is_moved_on_the_next_run(prefect_server, bucket):
+    from ai_race_tables import layout
+    from flows.pipeline import pipeline
+
+    pipeline(sources=["seeds/articles"], data_dir=bucket)
+    before = {t: storage.load_table(t, bucket, arrow=True) for t in TABLES}
+    filesystem, _ = fs.FileSystem.from_uri(bucket)
+    for table in TABLES:  # back to the old layout: Delta tables at processed/TABLE, no plain files
+        _, new = fs.FileSystem.from_uri(storage.table_uri(bucket, table))
+        _, old = fs.FileSystem.from_uri(layout.legacy_uri(bucket, table))
+        for info in filesystem.get_file_info(fs.FileSelector(new, recursive=True)):
+            if info.type == fs.FileType.File:
+                filesystem.copy_file(info.path, old + info.path[len(new):])
+        filesystem.delete_dir(new)
+        filesystem.delete_file(fs.FileSystem.from_uri(plain.plain_uri(bucket, table))[1])
+    assert pipeline(sources=["seeds/articles"], data_dir=bucket).articles_extracted == 0
+    for table in TABLES:
+        assert storage.load_table(table, bucket, arrow=True).equals(before[table])
+        _, path = fs.FileSystem.from_uri(plain.plain_uri(bucket, table))
+        assert pq.read_table(path, filesystem=filesystem).equals(before[table])
+        assert filesystem.get_file_info(fs.FileSystem.from_uri(layout.legacy_uri(bucket, table))[1]).type \
+            == fs.FileType.NotFound

@@ -80,3 +80,20 @@ def test_compact_merges_small_files_and_keeps_recent_versions_readable(tmp_path)
     assert merged == 4 and vacuumed == 0  # files replaced by compaction stay for time travel
     assert len(storage.open_table(tmp_path, "t").file_uris()) == 1
     assert sorted(storage.load_table("t", tmp_path, version=2)["value"]) == [0, 1]
+
+
+def test_rows_of_a_version_survive_compaction_and_a_restore_brings_them_back(tmp_path):
+    schema = pa.schema([("article_id", pa.string()), ("value", pa.int64())])
+    storage.ensure_table(tmp_path, "t", schema)
+    for i in range(2):
+        storage.append(tmp_path, "t", pa.table({"article_id": [f"a{i}"], "value": [i]}, schema=schema))
+    recorded = storage.version_of(tmp_path, "t")
+    storage.compact(tmp_path, "t", retention_days=0)  # the recorded version's files are gone
+    compacted = storage.version_of(tmp_path, "t")
+    assert compacted > recorded and not storage.changed_since(tmp_path, "t", recorded)
+    storage.append(tmp_path, "t", pa.table({"article_id": ["b"], "value": [9]}, schema=schema))
+    assert storage.changed_since(tmp_path, "t", recorded)
+    assert storage.same_rows_as(tmp_path, "t", recorded) == compacted
+    storage.restore(tmp_path, "t", storage.same_rows_as(tmp_path, "t", recorded))
+    assert not storage.changed_since(tmp_path, "t", recorded)
+    assert sorted(storage.load_table("t", tmp_path)["value"]) == [0, 1]
