@@ -18,8 +18,10 @@ from typing import Iterator
 import pandas as pd
 import pyarrow as pa
 from deltalake import DeltaTable, write_deltalake
-from pyarrow import fs
 from deltalake.exceptions import DeltaError, TableNotFoundError
+from pyarrow import fs
+
+from ai_race_tables.dictionary import described, field_metadata
 
 DELTA = "_delta"  # folder of the published tables' Delta tables; "_" keeps Parquet readers out
 # Commits that change no rows: a table is unchanged since a version if only these follow it.
@@ -29,7 +31,6 @@ NO_DATA_CHANGE = {"OPTIMIZE", "VACUUM START", "VACUUM END"}
 class StoreError(ValueError):
     """A table that cannot be read or written, in one line: which table and what to do."""
 
-from ai_race_tables.dictionary import described, field_metadata
 
 _ARROW = {str: pa.string(), int: pa.int64(), float: pa.float64(), bool: pa.bool_(),
           datetime: pa.timestamp("us", tz="UTC"), date: pa.date32()}
