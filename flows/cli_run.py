@@ -33,6 +33,7 @@ def run_block(summary, data_dir: str, server_seconds: float = 0.0) -> str:
     """What a user needs after a run: its id, its outcome, where every table is, what to try next;
     the wait for a temporary Prefect server apart from the run's own stages."""
     from ai_race_tables import storage
+    from ai_race_tables.plain import plain_uri
     from flows.cli_show import row_count
     from transforms.rows import TABLES
 
@@ -52,7 +53,7 @@ def run_block(summary, data_dir: str, server_seconds: float = 0.0) -> str:
              f"  {'table':<17}{'rows':>7}{'written':>9}  plain Parquet | Delta"]
     for table in TABLES:
         lines.append(f"  {table:<17}{row_count(data_dir, table):>7}{summary.rows.get(table, 0):>9}  "
-                     f"{_plain_uri(data_dir, table)} | {storage.table_uri(data_dir, table)}")
+                     f"{plain_uri(data_dir, table)} | {storage.table_uri(data_dir, table)}")
     report = Path(str(data_dir), "reports", "report.html")
     quoted = shlex.quote(str(data_dir))
     lines.append(f"report:    {report}" if report.is_file() else
@@ -62,14 +63,6 @@ def run_block(summary, data_dir: str, server_seconds: float = 0.0) -> str:
     lines.append(f"next:      python -m flows show funding --data-dir {quoted}" if summary.articles_extracted
                  else f"next:      python -m flows history --data-dir {quoted}")
     return "\n".join(cli_errors.printable(line) for line in lines)
-
-
-def _plain_uri(data_dir: str, table: str) -> str:
-    try:
-        from ai_race_tables.plain import plain_uri
-    except ImportError:
-        return "-"
-    return plain_uri(data_dir, table)
 
 
 def serve(args) -> int:

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from ai_race_tables import storage
+from ai_race_tables.plain import plain_uri
 from flows.__main__ import main
 from flows.cli_table import width_of
 from transforms.rows import TABLES
@@ -168,7 +169,8 @@ def test_a_run_ends_with_its_id_its_tables_and_what_to_do_next(corpus):
     run_id = storage.load_table("_runs", data_dir)["run_id"].iloc[-1]
     assert out.splitlines()[0].startswith(f"run {run_id} (ad hoc, ")
     for table in TABLES:
-        assert re.search(rf"^  {table} .*{re.escape(storage.table_uri(data_dir, table))}$", out, re.M), table
+        assert re.search(rf"^  {table} .* {re.escape(plain_uri(data_dir, table))} \| "
+                         rf"{re.escape(storage.table_uri(data_dir, table))}$", out, re.M), table
     assert f"data docs: {data_dir}/validation/docs/index.html" in out
     assert re.search(r"^report: .*report\.html", out, re.M)
     assert f"next:      python -m flows show funding --data-dir {data_dir}" in out
