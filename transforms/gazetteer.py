@@ -103,7 +103,9 @@ def _legal_key(name: str) -> str:
     return _LEGAL.sub("", name.strip(" .")).casefold()
 
 
-@lru_cache(maxsize=8)  # an article is searched for known names and for the names it introduces
+# An article is searched for known names, then (after many short lookups of the names it
+# introduces, which would push it out of a small cache) for those names.
+@lru_cache(maxsize=128)
 def _name_words(text: str) -> tuple[tuple[int, str, str], ...]:
     """(start, word, word without "'s") of every word that may start a name."""
     words = []
