@@ -73,8 +73,7 @@ _FOUNDED_BY = [
 ]
 # A word followed by a capitalised one: a name of two capitalised words may start at its last capital.
 # Anchored at the word's start and possessive, so that a long word is read once, not once per letter.
-_BEFORE_CAPITAL = re.compile(r"(?<!\S)\S++(?=\s[A-Z])")
-_LAST_CAPITAL = re.compile(r"[A-Z](?=[^A-Z]*+$)")
+_LAST_BEFORE_CAPITAL = re.compile(r".*[A-Z](?=[^A-Z\s]*+\s[A-Z])", re.S)
 # "Jane Roe said": a person speaks; companies found by their names or cues are never taken for one.
 _SPEECH_VERBS = ["said", "says", "told", "added", "wrote", "noted", "argued", "warned", "explained", "stated"]
 _MAY_SPEAK = re.compile(alternation([f" {verb}" for verb in _SPEECH_VERBS]))
@@ -282,11 +281,8 @@ def _candidates(sentence: str, lower: str, last_name: int) -> Iterator[_Candidat
 
 def _last_name_start(sentence: str) -> int:
     """The last capital followed, after the rest of its word and one space, by a capital; -1 if none."""
-    for word in reversed(list(_BEFORE_CAPITAL.finditer(sentence))):
-        capital = _LAST_CAPITAL.search(word.group(0))
-        if capital:
-            return word.start() + capital.start()
-    return -1
+    last = _LAST_BEFORE_CAPITAL.match(sentence)  # greedy: tried from the sentence's end backwards
+    return last.end() - 1 if last else -1
 
 
 def find_people(sentence: str, offset: int, companies: list[CompanySpan], fallback: str | None = None,
