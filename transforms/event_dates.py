@@ -52,8 +52,21 @@ class _Mention(NamedTuple):
     match: re.Match
 
 
+# Words each pattern above needs, tested with `in` first: most clauses name no date, and a
+# pattern opening with \b and a caseless group gets no help from the engine's literal search.
+_MONTH_STEMS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _gates(text: str) -> tuple[bool, ...]:
+    month = any(stem in text for stem in _MONTH_STEMS)
+    year = "19" in text or "20" in text
+    return (month and year, month and year, month, month, month and year, month, "day" in text,
+            True, "week" in text, "month" in text, "year" in text, year)
+
+
 def _mentions(text: str) -> list[_Mention]:
-    found = [_Mention(kind, m) for kind, pattern in _PATTERNS for m in pattern.finditer(text)]
+    found = [_Mention(kind, m) for (kind, pattern), needed in zip(_PATTERNS, _gates(text)) if needed
+             for m in pattern.finditer(text)]
     return longest_first(found, lambda x: x.match.span())
 
 
