@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 from transforms.attribution import attributed_org
 from transforms.dates import FUTURE_CUES, YearMention, find_horizon, find_years
-from transforms.patterns import CaselessPattern
+from transforms.patterns import CaselessPattern, lowered
 from transforms.quantities import Quantity, find_quantities
 from transforms.regions import article_region, find_places, leading_place
 from transforms.text import Sentence
@@ -92,12 +92,19 @@ _STARTING_POINT = CaselessPattern(
 _RESTATED = re.compile(r"\(\s?(?:about|around|approximately|roughly|some|or|nearly|almost)?\s?$")
 
 
+# Every match of _STARTING_POINT holds one of these (in lower case): windows without one skip it.
+_STARTING_WORDS = ("from", "compared", "versus", "vs", "increase", "rise", "gain", "jump", "growth", "decline",
+                   "drop", "fall")
+
+
 def _starting_points(text: str, quantities: list[Quantity]) -> list[bool]:
     out: list[bool] = []
+    lower = lowered(text)
     for i, q in enumerate(quantities):
         low = max(0, q.start - 60)
-        out.append(bool(_STARTING_POINT.search(text, low, q.start))
-                   or bool(i and out[-1] and _RESTATED.search(text, low, q.start)))
+        window = lower[low:q.start]
+        starts = any(word in window for word in _STARTING_WORDS) and bool(_STARTING_POINT.search(text, low, q.start))
+        out.append(starts or bool(i and out[-1] and _RESTATED.search(text, low, q.start)))
     return out
 
 
