@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import NamedTuple
 
 from dateutil import parser as date_parser
@@ -93,6 +94,7 @@ def _group(match: re.Match, name: str) -> str | None:
     return match.groupdict().get(name)
 
 
+@lru_cache(maxsize=64)  # a month's few spellings; dateutil's parser is slow
 def _month_number(word: str) -> int:
     return date_parser.parse(word.rstrip(".")[:3] + " 1 2000").month
 

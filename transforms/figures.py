@@ -4,8 +4,10 @@ Forecasts and energy metrics are both views over these figures."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from itertools import accumulate
 from typing import NamedTuple
 
 from transforms.attribution import attributed_org
@@ -277,8 +279,26 @@ def _places(text: str, spans: list[tuple[int, int]]) -> list:
     """Places named in a sentence, outside company names ("State Grid Corporation of China") and
     comparisons ("equivalent to Japan's consumption")."""
     compares = "than" in text or "equ" in text or "compar" in text or "similar" in text  # what _COMPARED needs
-    return [p for p in find_places(text) if not any(s <= p[0] < e for s, e in spans)
+    places = find_places(text)
+    if len(spans) > 8:  # a whole article's: whether a place is in a name, by bisection
+        inside = _Inside(spans)
+        return [p for p in places if not inside(p[0])
+                and not (compares and _COMPARED.search(text, max(0, p[0] - 30), p[0]))]
+    return [p for p in places if not any(s <= p[0] < e for s, e in spans)
             and not (compares and _COMPARED.search(text, max(0, p[0] - 30), p[0]))]
+
+
+class _Inside:
+    """Whether a position falls in any of many (start, end) spans, in any order and overlapping."""
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        ordered = sorted(spans)
+        self.starts = [s for s, _ in ordered]
+        self.reach = list(accumulate((e for _, e in ordered), max))  # furthest end of the spans so far
+
+    def __call__(self, position: int) -> bool:
+        i = bisect_right(self.starts, position) - 1  # the spans starting at or before position
+        return i >= 0 and self.reach[i] > position
 
 
 _COMPARED = re.compile(r"\b(?:equivalent|equal|comparable|similar)\sto\s(?:that\sof\s|the\s)?$|\bthan\s(?:that\sof\s|the\s)?$")
