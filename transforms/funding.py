@@ -595,10 +595,15 @@ def _with_unpriced(ctx, rows: list[FundingRow]) -> list[FundingRow]:
         blanked = _QUOTED.sub(lambda m: " " * len(m.group(0)), sentence.text)  # quotes speculate
         for start, end in _clauses(blanked):
             clause = blanked[start:end]
-            has_money = any(_is_raised(clause, m) for m in find_money(clause))
-            for kind, pattern, _ in _UNPRICED:
-                if has_money and (kind == "acquisition" or kind in kinds_here):
-                    continue  # the clause's priced event is this one
+            has_money = None  # read only where it matters
+            for kind, pattern, words in _UNPRICED:
+                if not any(word in clause for word in words):
+                    continue  # no cue of this kind in the clause
+                if kind == "acquisition" or kind in kinds_here:
+                    if has_money is None:
+                        has_money = any(_is_raised(clause, m) for m in find_money(clause))
+                    if has_money:
+                        continue  # the clause's priced event is this one
                 row = _unpriced(ctx, sentence, start, clause, kind, pattern, priced)
                 if row:
                     priced.add((kind, row.companies[0]))
