@@ -179,8 +179,10 @@ def _join_ranges(text: str, found: list[Quantity]) -> list[Quantity]:
 
 def find_quantities(text: str, year: int | None = None, rates: dict | None = None) -> list[Quantity]:
     """Every figure with a unit in a text, in order of appearance."""
-    if not (_DIGIT.search(text) or any(word in lowered(text) for word in _FIGURE_WORDS)):
-        return []
+    if not _DIGIT.search(text):
+        low = lowered(text)
+        if not any(word in low for word in _FIGURE_WORDS):
+            return []
     found = _measures(text) + _money(text, year, rates or {})
     spans = [(q.start, q.end) for q in found]
     found += _relatives(text, spans)
