@@ -3,6 +3,7 @@ and the short block a run ends with on stdout: its id, where the tables are, wha
 from __future__ import annotations
 
 import shlex
+import sys
 from pathlib import Path
 
 from flows import cli_errors, parameters
@@ -39,7 +40,7 @@ def run_block(summary, data_dir: str, server_seconds: float = 0.0) -> str:
 
     seconds = f"{summary.duration:.1f} s" if summary.duration is not None else "?"
     if summary.blocked:
-        outcome = "BLOCKED by validation, nothing published"
+        outcome = "FAILED, nothing published (the tables are as the last complete run left them)"
     elif summary.articles_extracted:
         outcome = f"{summary.articles_extracted} articles extracted"
     else:
@@ -95,18 +96,18 @@ def compact(args) -> int:
     """Compact and vacuum every table, then prune validation results past the retention."""
     from ai_race_tables import storage
     from flows.bookkeeping import INTERNAL
+    from flows.lock import publish_lock
     from flows.pipeline import local_dir
     from flows.validation import prune_results
     from transforms.rows import TABLES
 
-    found = False
-    for table in (*TABLES, *INTERNAL):
-        if storage.open_table(args.data_dir, table) is not None:
-            found = True
+    tables = [t for t in (*TABLES, *INTERNAL) if storage.open_table(args.data_dir, t) is not None]
+    if not tables:
+        raise LookupError(f"--data-dir {args.data_dir}: no tables to compact; pass the --data-dir of a run")
+    with publish_lock(local_dir(args.data_dir), on_wait=lambda message: print(message, file=sys.stderr)):
+        for table in tables:  # never beside a publish: a run may roll tables back
             merged, vacuumed = storage.compact(args.data_dir, table, args.retention_days)
             print(f"{table}: {merged} files compacted, {vacuumed} files vacuumed")
-    if not found:
-        raise LookupError(f"--data-dir {args.data_dir}: no tables to compact; pass the --data-dir of a run")
     pruned = prune_results(local_dir(args.data_dir) / "validation", args.retention_days)
     print(f"validation: {pruned} results older than {args.retention_days} days pruned")
     return 0

@@ -93,7 +93,8 @@ def test_broken_rows_never_reach_the_tables_and_a_blocked_run_keeps_the_old_vers
     from flows import extraction
     from flows.pipeline import pipeline
 
-    pipeline(sources=["seeds/articles"], data_dir=str(tmp_path))
+    data = tmp_path / "data"  # the sources stand beside it: a source inside a data dir is not read
+    pipeline(sources=["seeds/articles"], data_dir=str(data))
     real_extract = extraction.extract_rows
 
     def broken(ids, data_dir, run_id, version):
@@ -106,15 +107,15 @@ def test_broken_rows_never_reach_the_tables_and_a_blocked_run_keeps_the_old_vers
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "a.txt").write_text("Lumora Robotics Inc raised $5 million in a seed round, it said.\n")
-    summary = pipeline(sources=[str(folder)], data_dir=str(tmp_path))
+    summary = pipeline(sources=[str(folder)], data_dir=str(data))
     assert summary.blocked is None and summary.rejected_rows == 1 and summary.articles_quarantined == 1
-    funding = storage.load_table("funding", tmp_path)
+    funding = storage.load_table("funding", data)
     assert "bad0000000000001" not in set(funding["funding_id"])
     assert "00000000000000c1" not in set(funding["funding_id"])  # withheld with its article
-    rejected = storage.load_table("_rejected", tmp_path)
+    rejected = storage.load_table("_rejected", data)
     assert rejected.loc[rejected["table"] == "funding", "row"].str.contains("bad0000000000001").all()
     withheld = set(rejected.loc[rejected["table"] == "article", "row"])
-    assert len(withheld) == 1 and withheld.isdisjoint(storage.load_table("articles", tmp_path)["article_id"])
+    assert len(withheld) == 1 and withheld.isdisjoint(storage.load_table("articles", data)["article_id"])
 
     def duplicated(ids, data_dir, run_id, version):
         rows = real_extract(ids, data_dir, run_id, version)
@@ -123,7 +124,7 @@ def test_broken_rows_never_reach_the_tables_and_a_blocked_run_keeps_the_old_vers
 
     monkeypatch.setattr(extraction, "extract_rows", duplicated)
     (folder / "b.txt").write_text("Another article entirely, about Nvidia.\n")
-    versions = {t: storage.version_of(tmp_path, t) for t in TABLES}
-    blocked = pipeline(sources=[str(folder)], data_dir=str(tmp_path))
+    versions = {t: storage.version_of(data, t) for t in TABLES}
+    blocked = pipeline(sources=[str(folder)], data_dir=str(data))
     assert blocked.blocked and "funding" in blocked.blocked
-    assert {t: storage.version_of(tmp_path, t) for t in TABLES} == versions
+    assert {t: storage.version_of(data, t) for t in TABLES} == versions
