@@ -11,6 +11,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 RESULTS = Path("gx") / "uncommitted" / "validations"  # GX's results store, under the validation dir
+SUITES = Path("gx") / "expectations"  # GX's suites store
 DOCS = Path("docs")
 
 
@@ -56,6 +57,24 @@ def stored_results(validation_dir: Path) -> list[StoredResult]:
                                   int(stats.get("evaluated_expectations") or 0),
                                   int(stats.get("unsuccessful_expectations") or 0)))
     return sorted(found, key=lambda r: (r.validated_at, r.table), reverse=True)
+
+
+def unrendered(validation_dir: Path) -> tuple[list[tuple[str, ...]], list[str]]:
+    """What GX has no up-to-date page for: the store keys (suite, run name, run time, batch) of
+    results without a page, and the names of suites stored after their page was written."""
+    root, docs = Path(validation_dir) / RESULTS, Path(validation_dir) / DOCS
+    results = [path.relative_to(root).with_suffix("").parts for path in root.glob("*/*/*/*.json")
+               if not (docs / "validations" / path.relative_to(root).with_suffix(".html")).is_file()]
+    suites = [path.stem for path in (Path(validation_dir) / SUITES).glob("*.json")
+              if _older(docs / "expectations" / f"{path.stem}.html", path)]
+    return results, suites
+
+
+def _older(page: Path, source: Path) -> bool:
+    try:
+        return page.stat().st_mtime < source.stat().st_mtime
+    except FileNotFoundError:
+        return True
 
 
 def write_index(validation_dir: Path) -> Path:

@@ -25,7 +25,7 @@ from flows.landing import land_files, land_urls
 from flows.lock import publish_lock
 from flows.parameters import BATCH_SIZE, cpu_count
 from flows.reference import extractor_version
-from flows.validation import Validator, docs_index, import_gx
+from flows.validation import Validator, build_docs, docs_index, import_gx
 from transforms.rows import TABLES
 
 SERVER_START_SECONDS = 180  # Prefect's default 20 s is too short on a busy 2-core machine
@@ -45,7 +45,7 @@ class RunSummary:
     versions: dict[str, int | None] = field(default_factory=dict)
     blocked: str | None = None
     docs: str | None = None
-    seconds: dict[str, float] = field(default_factory=dict)  # per stage: land, extract, validate, publish
+    seconds: dict[str, float] = field(default_factory=dict)  # per stage: land, extract, validate, publish, docs, report
     kind: str = "ad hoc"  # "ad hoc" | "scheduled" (by a deployment) | "backfill"
     flow_run_id: str | None = None
     data_dir: str | None = None
@@ -99,6 +99,9 @@ def pipeline(sources: list[str] | None = None, data_dir: str = "data", since: st
                 if not summary.blocked:
                     publishing.record_run(root, summary, started, version,
                                           {"sources": sources, "since": since, "until": until})
+            if summary.docs:  # after the publish: a run's tables do not wait for its pages
+                with _timed(summary, "docs"):
+                    build_docs(local / "validation")
         except storage.StoreError as exc:  # a damaged or unwritable store: one line, nothing published
             summary.blocked = f"{exc} (nothing was published)"
         finally:
@@ -152,7 +155,6 @@ def _validate_task(root: str, local: Path, tables: dict, run_id: str, version: s
     outcome = validator.validate("companies", companies.to_pandas(), run_id)
     blocked += [f"companies: {outcome.critical[0]}"] if outcome.blocked else []
     tables["companies"], rows = publishing.reject_rows("companies", companies, outcome.rejected, run_id)
-    validator.build_docs()
     return tables, blocked, rejected + rows
 
 

@@ -116,8 +116,7 @@ def _hashable(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 class Validator:
-    """Validates one table at a time against its suite; Data Docs are built for the run's results
-    at the end.
+    """Validates one table at a time against its suite and stores each result (see build_docs).
 
     Each table is one batch validated by its suite directly (no checkpoint or validation
     definition objects: storing those per table per run cost more than the validation itself),
@@ -128,7 +127,6 @@ class Validator:
         self.validation_dir = validation_dir
         self.context = _context(self.gx, validation_dir)
         self.source = _pandas_source(self.context, "published_tables")
-        self.stored: list = []  # this run's result and changed suite keys, for Data Docs
 
     def validate(self, table: str, frame: pd.DataFrame, run_id: str | None = None) -> TableOutcome:
         """Run the table's suite once over the frame; store the result under the run's id and the
@@ -147,7 +145,6 @@ class Validator:
         key = ValidationResultIdentifier(batch_identifier=batch.id, run_id=run,
                                          expectation_suite_identifier=ExpectationSuiteIdentifier(name=table))
         self.context.validation_results_store.set(key, result)
-        self.stored.append(key)
         outcome = _outcome(table, frame, result.results)
         for index, reasons in misfit_offsets(frame.reset_index(drop=True)).items():
             outcome.rejected.setdefault(index, []).extend(reasons)
@@ -155,8 +152,7 @@ class Validator:
 
     def _suite(self, table: str):
         """The table's suite from expectations/, written to the context when it differs from the
-        stored one (its page is then rebuilt too)."""
-        from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier
+        stored one."""
         from great_expectations.exceptions import DataContextError
 
         suite = self.gx.ExpectationSuite(**json.loads((SUITES / f"{table}.json").read_text()))
@@ -166,7 +162,6 @@ class Validator:
             stored = None
         if stored is not None and _expectations(stored) == _expectations(suite):
             return stored  # with the ids GX gave its expectations
-        self.stored.append(ExpectationSuiteIdentifier(name=table))
         return self.context.suites.add(suite) if stored is None else self.context.suites.add_or_update(suite)
 
     def _batch_definition(self, table: str):
@@ -175,14 +170,6 @@ class Validator:
         names = [b.name for b in asset.batch_definitions]
         return asset.get_batch_definition("whole") if "whole" in names else \
             asset.add_batch_definition_whole_dataframe("whole")
-
-    def build_docs(self) -> None:
-        """Render Data Docs pages for this run's results (and changed suites), then the offline
-        index page listing every stored result."""
-        if self.stored:
-            self.context.build_data_docs(resource_identifiers=self.stored, build_index=False)
-        self.stored = []
-        docs_page.write_index(self.validation_dir)
 
 
 def _validate(gx, batch, suite):
@@ -208,11 +195,26 @@ def _expectations(suite) -> list[dict]:
 
 def validate_tables(frames: dict[str, pd.DataFrame], validation_dir: Path,
                     run_id: str | None = None) -> dict[str, TableOutcome]:
-    """Validate several tables and rebuild Data Docs."""
+    """Validate several tables and build their Data Docs."""
     validator = Validator(validation_dir)
     outcomes = {table: validator.validate(table, frame, run_id) for table, frame in frames.items()}
-    validator.build_docs()
+    build_docs(validation_dir)
     return outcomes
+
+
+def build_docs(validation_dir: Path) -> Path:
+    """Render GX's page of each stored result and suite that has no up-to-date one (this run's,
+    and any a killed run left behind), then the offline index page listing every result; its path.
+    Rendering is most of a small run's validation time, so the flow does it after publishing."""
+    from great_expectations.data_context.types.resource_identifiers import (
+        ExpectationSuiteIdentifier, ValidationResultIdentifier)
+
+    results, suites = docs_page.unrendered(validation_dir)
+    keys = [ValidationResultIdentifier.from_tuple(key) for key in results]
+    keys += [ExpectationSuiteIdentifier(name=name) for name in suites]
+    if keys:
+        _context(import_gx(), validation_dir).build_data_docs(resource_identifiers=keys, build_index=False)
+    return docs_page.write_index(validation_dir)
 
 
 def docs_index(validation_dir: Path) -> Path:
