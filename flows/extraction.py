@@ -48,11 +48,17 @@ def extract_rows(ids: list[str], data_dir: str, run_id: str, version: str) -> di
     return out
 
 
+def load_extractors() -> None:
+    """Load the reference data and the language model (a second on first use) into this process."""
+    reference()
+    py3langid.classify("warm")
+
+
 @task(name="warm-up", cache_policy=NO_CACHE)
 def warm_up(worker: int) -> None:
     """Load the extractors and their reference data on a worker before the first batch (mapped
     once per worker; `worker` only tells the runs apart)."""
-    reference()
+    load_extractors()
 
 
 @task(name="extract-batch", cache_policy=NO_CACHE)

@@ -20,7 +20,7 @@ from prefect.cache_policies import NO_CACHE
 from ai_race_tables import storage
 from flows import parameters, publishing, raw_zone, web
 from flows.bookkeeping import RejectedRow
-from flows.extraction import STAGED, extract_batch, staged, warm_up
+from flows.extraction import STAGED, extract_batch, load_extractors, staged, warm_up
 from flows.landing import land_files, land_urls
 from flows.lock import publish_lock
 from flows.parameters import BATCH_SIZE, cpu_count
@@ -264,15 +264,21 @@ def with_workers(workers: int = 1, dask_address: str | None = None):
 
 def start_api() -> float:
     """Start this process's temporary Prefect server now, unless PREFECT_API_URL names a running
-    one, while Great Expectations is imported beside it; the seconds spent waiting for the server."""
+    one, while Great Expectations and the extractors load beside it; the seconds spent waiting
+    for the server."""
     from prefect.settings import PREFECT_API_URL
 
-    threading.Thread(target=import_gx, daemon=True).start()  # seconds of import, off the critical path
+    threading.Thread(target=_warm_up, daemon=True).start()  # seconds of loading, off the critical path
     if PREFECT_API_URL.value():
         return 0.0
     start = time.perf_counter()
     _api_url()
     return time.perf_counter() - start
+
+
+def _warm_up() -> None:
+    import_gx()
+    load_extractors()
 
 
 def _api_url() -> str:
