@@ -1,3 +1,4 @@
+import re
 import pytest
 from hypothesis import example, given, strategies as st
 
@@ -40,3 +41,19 @@ def test_find_horizon(text, expected):
 def test_same_year_is_found_near_its_key_word(text):
     near = finditer_near(_SAME, _SAME_KEY, text, _SAME_REACH)
     assert [m.span() for m in near] == [m.span() for m in _SAME.finditer(text)]
+
+
+@given(st.sampled_from(["in", "during", "for", "within", "by"]), st.sampled_from([" ", "\n"]),
+       st.integers(1985, 2105), st.sampled_from(["", " and beyond", ".", "0"]))
+def test_historical_years_read_back_to_their_word(word, gap, year, after):
+    from transforms.dates import _HISTORICAL, _HISTORICAL_WORDS, YEAR
+    text = f"Output rose {word}{gap}{year}{after} as planned."
+    plain = re.compile(rf"\b(?:{'|'.join(_HISTORICAL_WORDS)})\s(?P<a>{YEAR})\b")
+    assert [(m.group("a"), m.end()) for m in _HISTORICAL.finditer(text)] == \
+        [(m.group("a"), m.end()) for m in plain.finditer(text)]
+
+
+def test_a_year_in_the_past_tense_dates_an_undated_article():
+    from transforms.dates import infer_reference_year
+    assert infer_reference_year("Sales rose in 2024. They will double by 2030.") == 2024
+    assert infer_reference_year("Growth will continue in 2031.") is None

@@ -1,9 +1,13 @@
 """Funding: the constructions of wire copy, each on a sentence of our own."""
+import re
 from datetime import datetime, timezone
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from transforms.extract import ArticleText, extract_article
+from transforms.funding import EVENT_CUES, EVENT_WORDS
+from transforms.patterns import CaselessPattern
 
 
 def _funding(refs, text):
@@ -325,3 +329,12 @@ def test_aggregate_words_count_only_next_to_the_amount(refs):
     text = "The deal is Meta's largest investment to date, after its $19 billion acquisition of Quillwork in 2014."
     (row,) = _funding(refs, text)
     assert row.is_aggregate is False
+
+
+@pytest.mark.parametrize("kind, cue, words", [(k, c, w) for (k, c), w in zip(EVENT_CUES, EVENT_WORDS)])
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_every_event_cue_holds_one_of_its_words(kind, cue, words, data):
+    # A clause is tried with a kind's pattern only when it holds one of the kind's words.
+    written = data.draw(st.from_regex(re.compile(CaselessPattern(cue).pattern), fullmatch=True))
+    assert any(word in written for word in words), (kind, written)

@@ -83,3 +83,10 @@ def test_keywords_first_leaves_other_patterns_alone():
     for pattern in (r"\b(?:s?ome|x)\b", r"(?:ab|c)\b", r"\b(?:[ab]c|d)", r"\bs?ome|x", r"(?<!a)\bb|\b\d"):
         assert keywords_first(pattern) == pattern
 
+
+
+@given(st.text(alphabet="ab$ 1-.", max_size=80))
+def test_finditer_anchored_with_a_lead_finds_what_finditer_finds(text):
+    pattern = re.compile(r"(?:(?<!\w)ab?\$\s?)?(?<![\w.])1+(?:-1+)?b?|\$\s?1+")  # opens before the key only after "$"
+    anchored = finditer_anchored(pattern, re.compile(r"(?<![\w.])1"), text, before=4, lead=re.compile(r"\$\s?$"))
+    assert [m.span() for m in anchored] == [m.span() for m in pattern.finditer(text)]

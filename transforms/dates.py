@@ -29,7 +29,9 @@ _SAME = re.compile(r"\b(?:(?:by|at|to|over|during|in)\s)?(?:the\s)?(?:end\sof\s)
 # Every match of _SAME holds one of these within 30 characters of its start.
 _SAME_KEY, _SAME_REACH = re.compile(r"year|period"), 30
 _BY_YEAR = re.compile(r"\bby\s(?:the\s)?(?:end\sof\s)?\d{4}")
-_HISTORICAL = re.compile(rf"\b(?:in|during|for)\s(?P<a>{YEAR})\b")
+# "in 2024", found from its year (which the engine skips to) and read back to its word.
+_HISTORICAL_WORDS = ("in", "during", "for")
+_HISTORICAL = re.compile(rf"(?P<a>{YEAR})(?:" + "|".join(rf"(?<=\b{w}\s\d{{4}})" for w in _HISTORICAL_WORDS) + r")\b")
 _THIS_YEAR = re.compile(r"\bthis year\b")
 # A year named as such, not one compared with ("up from 2023") nor part of a number.
 _NAMED_YEAR = re.compile(rf"(?<![\d,.])(?<!from\s)(?<!since\s)(?<!than\s)(?<!with\s)(?<!to\s)\b{YEAR}\b(?![\d,])")
@@ -120,7 +122,8 @@ def infer_reference_year(text: str) -> int | None:
         return max(beside)
     years = []
     for m in _HISTORICAL.finditer(text):
-        sentence = _sentence_around(text, m.start(), m.end())
+        word = next(w for w in _HISTORICAL_WORDS if text.endswith(w, 0, m.start() - 1))
+        sentence = _sentence_around(text, m.start() - 1 - len(word), m.end())
         if not (FUTURE_CUES.search(sentence) or _BY_YEAR.search(sentence)):
             years.append(int(m.group("a")))
     return max(years) if years else None

@@ -33,6 +33,17 @@ EVENT_CUES = [
     ("grant", r"grants?|subsid(?:y|ies|is\w*|iz\w*)"),
 ]
 _EVENT_RES = [(kind, CaselessPattern(rf"\b(?:{cue})\b")) for kind, cue in EVENT_CUES]
+# Every cue of a kind holds one of its words (in lower case): a clause without one skips its pattern.
+EVENT_WORDS = [
+    ("acqui", "takeover", "take over", "buy", "bought", "purchase", "pay"),
+    ("ipo", "public", "list", "debut", "share sale", "float"),
+    ("loan", "bond", "notes", "debt", "credit facility", "borrow", "len"),
+    ("invest", "purchase", "stake", "buy"),
+    ("round", "series ", "placement", "funding", "equity", "rais", "collect", "took in", "brought in", "new shares",
+     "rights "),
+    ("invest", "backed", "backing", "stake", "contribut", "put in", "putting in"),
+    ("grant", "subsid"),
+]
 # Where the one raising money is the object: "invested in X", "lent X", "a round for X", "acquire X".
 _OBJECT_RAISER = CaselessPattern(
     r"\b(?:invest(?:s|ed|ing)?\b(?:[^.;]|\.(?=\d))*?\b(?:in|into|on)|investments?\sin(?:to)?|lent|lends?|lending to|acquir\w*|buy|bought|"
@@ -176,8 +187,9 @@ def _event_type(clause: str, local: list[tuple[int, CompanySpan]], amount_at: in
     """The event a clause reports: takeovers, listings and debt anywhere in it win; between a
     round and an investment, the cue nearest before the amount decides."""
     found: dict[str, int] = {}
-    for kind, rx in _EVENT_RES:
-        for m in rx.finditer(clause):
+    low = lowered(clause)
+    for (kind, rx), words in zip(_EVENT_RES, EVENT_WORDS):
+        for m in rx.finditer(clause) if any(word in low for word in words) else ():
             if kind == "acquisition" and (not _names_company_after(clause, m.end(), local)
                                           or _MINORITY.match(clause, m.end())):
                 continue  # "buy electricity", "buy shares", "acquiring a 49% stake": not a takeover

@@ -42,6 +42,7 @@ _BARE_BEFORE_RANGE = CaselessPattern(
 # patterns are tried only there.
 _NUMBER_START = re.compile(r"(?<![\d.,])\d")
 _PREFIX_REACH = max(map(len, PREFIXES)) + 1
+_PREFIX_LAST = re.compile(rf"(?:{_PREFIX})\s?$")  # an amount starts before its number only after one
 # What a text ends with when a qualifier (and perhaps "of") stands last in it.
 _QUALIFIER_ENDINGS = (*(word.replace("\\", "") for _, words in QUALIFIERS for word in words.split("|")), "of")
 _QUALIFIER = CaselessPattern(
@@ -81,7 +82,7 @@ def find_money(text: str) -> tuple[Money, ...]:
     """Every amount of money in text, in order of appearance (cached: clauses are re-read)."""
     found = []
     low = lowered(text)
-    for match in finditer_anchored(_MONEY.regex, _NUMBER_START, low, _PREFIX_REACH):
+    for match in finditer_anchored(_MONEY.regex, _NUMBER_START, low, _PREFIX_REACH, _PREFIX_LAST):
         number = parse_number(match.group("num") or match.group("num2"))
         if number is None:
             continue

@@ -166,16 +166,23 @@ def finditer_near(pattern, key: re.Pattern, text: str, reach: int) -> Iterator[r
         position = max(match.end(), match.start() + 1)
 
 
-def finditer_anchored(pattern, key: re.Pattern, text: str, before: int) -> Iterator[re.Match]:
+def finditer_anchored(pattern, key: re.Pattern, text: str, before: int,
+                      lead: re.Pattern | None = None) -> Iterator[re.Match]:
     """Like pattern.finditer(text) for a pattern whose every (non-empty) match starts at most
     `before` characters before a match of key within it: the pattern is tried only at those
-    few positions, which suits patterns whose opening the engine cannot skip to ("US$5bn")."""
+    few positions, which suits patterns whose opening the engine cannot skip to ("US$5bn").
+    With lead, a pattern that a match starting before the key's must have end right at the key
+    ("US$ "), the earlier positions are tried only where it does: most keys then take one try."""
     position = 0
     while (found := key.search(text, position)) is not None:
-        for start in range(max(position, found.start() - before), found.start() + 1):
+        at = found.start()
+        low = max(position, at - before)
+        if lead is not None and low < at and not lead.search(text, low, at):
+            low = at
+        for start in range(low, at + 1):
             if (match := pattern.match(text, start)) is not None:
                 yield match
                 position = max(match.end(), start + 1)
                 break
         else:
-            position = found.start() + 1
+            position = at + 1
