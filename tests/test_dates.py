@@ -1,4 +1,5 @@
 import re
+
 import pytest
 from hypothesis import example, given, strategies as st
 
