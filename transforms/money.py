@@ -40,7 +40,7 @@ _BARE_BEFORE_RANGE = CaselessPattern(
     rf"(?P<num>{NUMBER})(?:\s?(?P<scale>{SCALE}))?(?=\s?(?:to|-|–)\s?(?:{NUMBER})(?:\s?(?:{SCALE}))?\s(?P<suf>{_SUFFIX})\b)")
 # Every amount opens with its number or with a prefix (and a space) just before it: the costly
 # patterns are tried only there.
-_NUMBER_START = re.compile(r"(?<![\d.,])\d")
+_NUMBER_START = re.compile(r"\d(?<![\d.,]\d)")  # a digit first: the engine skips to digits
 _PREFIX_REACH = max(map(len, PREFIXES)) + 1
 _PREFIX_LAST = re.compile(rf"(?:{_PREFIX})\s?$")  # an amount starts before its number only after one
 # What a text ends with when a qualifier (and perhaps "of") stands last in it.
