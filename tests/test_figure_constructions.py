@@ -1,7 +1,9 @@
 """Forecasts and energy metrics: the constructions of real news, each on a sentence of our own."""
+import re
 from datetime import datetime, timezone
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from transforms.extract import ArticleText, extract_article
 from transforms.quantities import find_quantities
@@ -253,3 +255,12 @@ def test_the_year_of_a_starting_figure_is_not_carried_to_later_figures(refs):
 def test_ai_focused_data_centres_are_the_ai_sector(refs):
     (row,) = _extract(refs, "Power demand from AI-driven data centres rose to 9 GW in 2025.").energy_metrics
     assert row.sector == "ai"
+
+
+@settings(max_examples=80, deadline=None)
+@given(data=st.data())
+def test_every_dated_prediction_cue_holds_one_of_its_words(data):
+    # Sentences without one of the words skip the pattern.
+    from transforms.forecasts import _DATED, _DATED_WORDS
+    written = data.draw(st.from_regex(re.compile(_DATED.pattern), fullmatch=True))
+    assert any(word in written for word in _DATED_WORDS), written

@@ -324,7 +324,7 @@ def _sentence_figures(ctx, sentence, index, quantities, spans, state: _Context, 
         future = _speaks_of_future(clause_text) or _speaks_of_future(text[:clause[0]])
         year, baseline, now = _years(years, segment, clause, q, text, state, future, ctx.year)
         projected = (_is_projection(clause_text, year, ctx.year, now) or (future and not now and not year)) \
-            and not _DONE.search(text, max(0, q.start - 45), q.start) and not starts[i] \
+            and not starts[i] and not _DONE.search(text, max(0, q.start - 45), q.start) \
             and not ("ended" in clause_text and _ENDED.search(clause_text))
         stated = _stated_region(text, places, clause, q)
         out.append(Figure(

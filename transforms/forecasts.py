@@ -6,7 +6,7 @@ from functools import lru_cache
 
 from transforms.dates import FUTURE_CUES, find_horizon, find_years
 from transforms.figures import Figure
-from transforms.patterns import CaselessPattern
+from transforms.patterns import CaselessPattern, lowered
 from transforms.rows import ForecastRow
 
 _SUBJECT_STOP = CaselessPattern(r"\b(?:is|are|was|were|will|would|could|should|might|has|have|had|to|"
@@ -42,6 +42,9 @@ _BY_YEAR = re.compile(r"\bby\s(?:the\s)?(?:end\sof\s)?(?:mid-)?(?:\d{4}|(?:the|t
 _DATED = CaselessPattern(r"\b(?:superintelligence|artificial general intelligence|AGI|human-level|"
                          r"sustainable|continue|persist)\b|"
                          r"\blast\b(?!\s(?:year|month|week|quarter|decade|time|night|summer|spring|autumn|fall|winter)\b)")
+# Every match of _DATED holds one of these (in lower case): sentences without one skip the pattern.
+_DATED_WORDS = ("superintelligence", "artificial general intelligence", "agi", "human-level", "sustainable",
+                "continue", "persist", "last")
 _DATED_CUE = CaselessPattern(r"\b(?:arrive|away|by|before|within|pencilled|reach|achiev\w*|for the next|over the next)\b")
 
 
@@ -111,7 +114,9 @@ def find_forecasts(ctx, figures: list[Figure], excluded: set[tuple[int, int]],
 def _dated_predictions(ctx, covered: set[int], speakers: dict[int, str | None]) -> list[ForecastRow]:
     rows = []
     for index, sentence in enumerate(ctx.sentences):
-        if sentence.start in covered or not _DATED.search(sentence.text):
+        low = lowered(sentence.text)
+        if sentence.start in covered or not any(word in low for word in _DATED_WORDS) \
+                or not _DATED.search(sentence.text):
             continue
         for clause in re.split(r",\s(?:while|and|but)\s|;", sentence.text):
             row = _dated(ctx, sentence, clause, speakers.get(index))

@@ -147,10 +147,10 @@ _COMPANY_NOUN = CaselessPattern(r"(?:the|this)\s(?:[\w-]+\s){0,3}(?:company|firm
 # app") is not what the story is about.
 _PREPOSITION_BEFORE = re.compile(r"\b(?:with|in|into|to|for|from|on|by|at|of|than)\s(?:the\s)?$")
 # Sentences about backers ("ICONIQ led that round") do not change who the story is about.
-_BACKERS = re.compile(r"\b(?:took part|taking part|joined|joining|led|co-led|leading|participated|invested|backed|"
-                      r"arranged|arranging|"
-                      r"made (?:its|an|a|the) (?:\w+ )?investment|"
-                      r"[Ii]nvestors include|[Bb]ackers include|[Ss]hareholders include)\b")
+_BACKERS = re.compile(keywords_first(
+    r"\b(?:took part|taking part|joined|joining|led|co-led|leading|participated|invested|backed|arranged|arranging|"
+    r"made (?:its|an|a|the) (?:\w+ )?investment|investors include|Investors include|backers include|"
+    r"Backers include|shareholders include|Shareholders include)\b"))
 _CLAUSE = re.compile(keywords_first(r";|,\s(?:and|while|but|whereas)\s|\band separately\b|\bSeparately,\s|"
                                     r"\bwhen\s(?=it\b|they\b)"))
 _DIVEST = CaselessPattern(r"\b(?:s(?:old|ells?|elling)|sale\sof)\s(?:\S+\s){0,3}stake\b")
