@@ -132,3 +132,12 @@ def test_past_dates_fall_before_the_article_and_planned_ones_after(published, we
     assert listed.date.day == 1 and listed.date <= published and published - listed.date < timedelta(days=366)
     planned = find_event_dates(f"It plans to list in {MONTHS[month - 1]}.", published, planned=True)[0]
     assert planned.date.month == month and timedelta(days=-366) < published - planned.date < timedelta(days=31)
+
+
+def test_with_values_copies_a_row_like_replace():
+    import dataclasses
+    from transforms.rows import FundingRow, with_values
+    row = FundingRow(**{f.name: None for f in dataclasses.fields(FundingRow)})
+    changed = with_values(row, country="CN", amount=5.0)
+    assert changed == dataclasses.replace(row, country="CN", amount=5.0)
+    assert (row.country, changed.country) == (None, "CN")

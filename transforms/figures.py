@@ -136,7 +136,8 @@ def _years(years: list[YearMention], segment: tuple[int, int], clause: tuple[int
 
 
 @lru_cache(maxsize=512)
-def _speaks_of_future(clause: str) -> bool:
+def speaks_of_future(clause: str) -> bool:
+    """Whether a clause holds a word that looks ahead ("will", "expects", "target")."""
     # Cached: a long clause holds many figures, and each must not rescan it.
     return bool(FUTURE_CUES.search(clause))
 
@@ -175,7 +176,7 @@ def _is_projection(clause: str, year: int | None, reference: int | None, now: bo
         return True
     if year and reference and year != reference:
         return year > reference
-    return _speaks_of_future(clause)
+    return speaks_of_future(clause)
 
 
 # The share of people polled who think or say something is an opinion, not a measure of what
@@ -321,7 +322,7 @@ def _sentence_figures(ctx, sentence, index, quantities, spans, state: _Context, 
                    min(clause[1], quantities[i + 1].start if i + 1 < len(quantities) else len(text)))
         clause_text = text[clause[0]:clause[1]]
         # A clause goes on in the tense of the sentence it continues ("..., and to lift ...").
-        future = _speaks_of_future(clause_text) or _speaks_of_future(text[:clause[0]])
+        future = speaks_of_future(clause_text) or speaks_of_future(text[:clause[0]])
         year, baseline, now = _years(years, segment, clause, q, text, state, future, ctx.year)
         projected = (_is_projection(clause_text, year, ctx.year, now) or (future and not now and not year)) \
             and not starts[i] and not _DONE.search(text, max(0, q.start - 45), q.start) \

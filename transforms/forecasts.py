@@ -4,8 +4,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from transforms.dates import FUTURE_CUES, find_horizon, find_years
-from transforms.figures import Figure
+from transforms.dates import find_horizon, find_years
+from transforms.figures import Figure, speaks_of_future
 from transforms.patterns import CaselessPattern, lowered
 from transforms.rows import ForecastRow
 
@@ -85,7 +85,7 @@ def is_forecast(f: Figure, reference: int | None) -> bool:
     q, text = f.quantity, f.sentence.text
     if _NOT_FORECAST.search(text[max(0, q.start - 45):q.start]) or _NOT_FORECAST.match(text[q.end:q.end + 25]):
         return False
-    return bool(FUTURE_CUES.search(f.clause) or f.horizon[0] is not None
+    return bool(speaks_of_future(f.clause) or f.horizon[0] is not None
                 or (_BY_YEAR.search(f.clause) and (reference is None or (f.year or 0) > reference)))
 
 

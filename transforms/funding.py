@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 
 from transforms.companies import CompanySpan
 from transforms.money import Money, find_money, implied_rate, stated_usd, to_usd, yen_or_yuan
 from transforms.raisers import object_raiser, subject_raiser
 from transforms.patterns import CaselessPattern, keywords_first, lowered
-from transforms.rows import FundingRow
+from transforms.rows import FundingRow, with_values
 
 # "Debut" is a listing unless it launches something: "its market debut", "a muted debut", "debuted on
 # Nasdaq", but not "debuted a robot", "the debut of its model", "debuted last spring".
@@ -384,7 +384,7 @@ def _with_later_investors(row: FundingRow, sentence, spans) -> FundingRow:
     if not spans or not _LATER_BACKERS.search(sentence.text) or find_money(sentence.text):
         return row
     named = [s.company.name for s in spans if s.company.name not in row.companies]
-    return replace(row, investors=list(dict.fromkeys(row.investors + named)))
+    return with_values(row, investors=list(dict.fromkeys(row.investors + named)))
 
 
 def _with_later_valuation(ctx, row: FundingRow, sentence, spans) -> FundingRow:
@@ -400,7 +400,7 @@ def _with_later_valuation(ctx, row: FundingRow, sentence, spans) -> FundingRow:
     values = [m for m in money if _is_valuation(sentence.text, m)]
     if not values or len(values) != len(money):
         return row
-    return replace(row, valuation_usd=_usd(ctx, sentence.text, values[0], list(money)))
+    return with_values(row, valuation_usd=_usd(ctx, sentence.text, values[0], list(money)))
 
 
 def _is_heading(text: str) -> bool:

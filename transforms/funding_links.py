@@ -2,14 +2,13 @@
 event's date where its sentence says it, and the article's own date beside it."""
 from __future__ import annotations
 
-import dataclasses
 import re
 from datetime import date, datetime
 
 from transforms.event_dates import EventDate, find_event_dates
 from transforms.gazetteer import Company, slugify
 from transforms.money import find_money
-from transforms.rows import FundingRow
+from transforms.rows import FundingRow, with_values
 
 # Where one clause of a sentence ends and the next, which may tell of another event, begins.
 _CLAUSE_BREAK = re.compile(r";|,\s(?:and|but|while|whereas|which)\s|\sand\sseparately\s|\swhile\s")
@@ -31,7 +30,7 @@ def _linked(row: FundingRow, known: dict[str, Company], spans: list, published: 
     countries = {c.country for c in raisers if c is not None}
     when = _event_date(row, spans, published)
     company = known.get(row.company) if row.company else None
-    return dataclasses.replace(
+    return with_values(
         row,
         event_date=when.date if when else row.event_date,
         event_date_precision=when.precision if when else None,

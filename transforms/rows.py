@@ -3,6 +3,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TypeVar
+
+Row = TypeVar("Row")
+
+
+def with_values(row: Row, **changes) -> Row:
+    """A copy of a row with some columns changed, like dataclasses.replace (no row type has
+    init=False fields), without the field introspection that costs replace more than the row."""
+    return type(row)(**{**vars(row), **changes})
 
 
 @dataclass(frozen=True, kw_only=True)
