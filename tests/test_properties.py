@@ -39,3 +39,12 @@ def test_one_long_sentence_is_linear(refs):
     one = min(_cost(refs, sentence) for _ in range(3))
     eight = min(_cost(refs, sentence * 8) for _ in range(3))
     assert eight < one * 20
+
+
+@given(st.text(alphabet="aAbB \n\t.'’-", max_size=40))
+def test_last_name_start_is_the_last_capital_before_a_capitalised_word(sentence):
+    import re
+    from transforms.people import _last_name_start
+    # The definition, read forwards: the last capital whose word ends at one space before a capital.
+    last = re.match(r".*[A-Z](?=[^A-Z\s]*+\s[A-Z])", sentence, re.S)
+    assert _last_name_start(sentence) == (last.end() - 1 if last else -1)

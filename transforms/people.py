@@ -72,8 +72,8 @@ _FOUNDED_BY = [
     re.compile(rf"\b(?P<role>(?:[Cc]o-)?[Ff]ound)ed\s(?:in\s[\w ]{{0,20}}?\s)?by\s{_FOUNDER_NAME},\s(?P<org>{_ORG})"),
 ]
 # A word followed by a capitalised one: a name of two capitalised words may start at its last capital.
-# Anchored at the word's start and possessive, so that a long word is read once, not once per letter.
-_LAST_BEFORE_CAPITAL = re.compile(r".*[A-Z](?=[^A-Z\s]*+\s[A-Z])", re.S)
+# Read in the reversed sentence, where the last such pair comes first and the engine skips to capitals.
+_LAST_BEFORE_CAPITAL = re.compile(r"[A-Z]\s[^A-Z\s]*+[A-Z]")
 # "Jane Roe said": a person speaks; companies found by their names or cues are never taken for one.
 _SPEECH_VERBS = ["said", "says", "told", "added", "wrote", "noted", "argued", "warned", "explained", "stated"]
 _MAY_SPEAK = re.compile(alternation([f" {verb}" for verb in _SPEECH_VERBS]))
@@ -281,8 +281,8 @@ def _candidates(sentence: str, lower: str, last_name: int) -> Iterator[_Candidat
 
 def _last_name_start(sentence: str) -> int:
     """The last capital followed, after the rest of its word and one space, by a capital; -1 if none."""
-    last = _LAST_BEFORE_CAPITAL.match(sentence)  # greedy: tried from the sentence's end backwards
-    return last.end() - 1 if last else -1
+    last = _LAST_BEFORE_CAPITAL.search(sentence[::-1])
+    return len(sentence) - last.end() if last else -1
 
 
 def find_people(sentence: str, offset: int, companies: list[CompanySpan], fallback: str | None = None,
