@@ -5,6 +5,12 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests check what holds, not how fast: on a loaded 2-core CI machine one example may
+# take longer than hypothesis's default 200 ms deadline. Speed is measured by tests of growth.
+settings.register_profile("project", deadline=None)
+settings.load_profile("project")
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
