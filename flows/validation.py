@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import logging
 import os
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,7 +55,8 @@ def _context(gx, validation_dir: Path):
     docs = str((validation_dir / "docs").resolve())
     sites = context.variables.data_docs_sites or {}
     changed = False
-    if getattr(context.variables.progress_bars, "globally", None) is not False:
+    bars = context.variables.progress_bars  # a dict once read back from the file
+    if (bars.get("globally") if isinstance(bars, dict) else getattr(bars, "globally", None)) is not False:
         context.variables.progress_bars = ProgressBarsConfig(globally=False)
         changed = True
     if sites.get("docs", {}).get("store_backend", {}).get("base_directory") != docs:
@@ -176,15 +179,46 @@ def _validate(gx, batch, suite):
     """The suite's result over the batch: pass or fail for every expectation, and GX's complete
     detail (unexpected values, the failing rows' indexes) for those that failed. Asking for that
     detail of every expectation costs GX twice the metrics; most expectations pass."""
-    result = batch.validate(suite, result_format={"result_format": "BOOLEAN_ONLY"})
-    failed = {r.expectation_config.id for r in result.results if not r.success}
-    if failed:
-        retry = gx.ExpectationSuite(name=suite.name, expectations=[e.configuration for e in suite.expectations
-                                                                   if e.id in failed])
-        detail = {r.expectation_config.id: r for r in batch.validate(
-            retry, result_format={"result_format": "COMPLETE"}).results}
-        result.results = [detail.get(r.expectation_config.id, r) for r in result.results]
+    with _configurations_built_once():
+        result = batch.validate(suite, result_format={"result_format": "BOOLEAN_ONLY"})
+        failed = {r.expectation_config.id for r in result.results if not r.success}
+        if failed:
+            retry = gx.ExpectationSuite(name=suite.name, expectations=[
+                e.configuration for e in suite.expectations if e.id in failed])
+            detail = {r.expectation_config.id: r for r in batch.validate(
+                retry, result_format={"result_format": "COMPLETE"}).results}
+            result.results = [detail.get(r.expectation_config.id, r) for r in result.results]
     return result
+
+
+_ONE_VALIDATION = threading.Lock()
+
+
+@contextmanager
+def _configurations_built_once():
+    """While a suite runs, each expectation's configuration is built once, not on every read.
+
+    GX 1.x rebuilds it (a pydantic dump of the expectation) each time it is read, some 130 times
+    per expectation per validation: a third of validating a small table. Nothing changes an
+    expectation while its suite runs, and every read only reads, so the first one serves the rest;
+    GX's own property is back in place when the suite is done. The cache holds the expectations
+    themselves, so that no id in it is reused by a later object."""
+    from great_expectations.expectations.expectation import Expectation
+
+    with _ONE_VALIDATION:
+        built = Expectation.__dict__["configuration"]
+        cache: dict[int, tuple] = {}
+
+        def configuration(expectation):
+            if id(expectation) not in cache:
+                cache[id(expectation)] = (expectation, built.fget(expectation))
+            return cache[id(expectation)][1]
+
+        Expectation.configuration = property(configuration, doc=built.__doc__)
+        try:
+            yield
+        finally:
+            Expectation.configuration = built
 
 
 def _expectations(suite) -> list[dict]:

@@ -128,3 +128,29 @@ def test_broken_rows_never_reach_the_tables_and_a_blocked_run_keeps_the_old_vers
     blocked = pipeline(sources=[str(folder)], data_dir=str(data))
     assert blocked.blocked and "funding" in blocked.blocked
     assert {t: storage.version_of(data, t) for t in TABLES} == versions
+
+
+def test_the_fast_path_gives_great_expectations_own_results(tmp_path):
+    """Pass/fail first, detail for failures only, configurations built once: the same outcome and
+    the same detail of each failure as one plain GX validation with complete results."""
+    from great_expectations.expectations.expectation import Expectation
+
+    from flows.validation import Validator, _hashable, _validate
+
+    property_before = Expectation.__dict__["configuration"]
+    frame = _frame([_funding(), _funding(funding_id="00000000000000d2", amount=-5.0, currency="XYZ"),
+                    _funding(funding_id="00000000000000d2", round="not a round")])
+    validator = Validator(tmp_path)
+    suite = validator._suite("funding")
+    batch = validator._batch_definition("funding").get_batch(batch_parameters={"dataframe": _hashable(frame)})
+    fast = {r.expectation_config.id: r for r in _validate(validator.gx, batch, suite).results}
+    plain = {r.expectation_config.id: r for r in batch.validate(
+        suite, result_format={"result_format": "COMPLETE"}).results}
+    assert Expectation.__dict__["configuration"] is property_before
+    assert fast.keys() == plain.keys() and len(fast) == len(suite.expectations)
+    assert sum(not r.success for r in plain.values()) >= 3
+    for key, result in plain.items():
+        assert fast[key].success == result.success
+        assert fast[key].expectation_config.to_json_dict() == result.expectation_config.to_json_dict()
+        if not result.success:
+            assert fast[key].result == result.result
