@@ -153,14 +153,15 @@ def _articles(articles: pd.DataFrame) -> str:
 # ---- charts (matplotlib, rendered to inline SVG) ----------------------------------------------
 
 def _figure(height: float):
+    # A Figure of its own, not pyplot's: nothing is registered globally, so a chart that fails
+    # half-way leaves no open figure behind in a long-lived process.
     import matplotlib
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
     matplotlib.rcParams.update({"svg.fonttype": "none", "font.size": 10, "axes.spines.top": False,
                                 "axes.spines.right": False, "svg.hashsalt": "ai-race-tables"})
-    import matplotlib.pyplot as plt
-
-    return plt.subplots(figsize=(9, height))
+    fig = Figure(figsize=(9, height))
+    return fig, fig.subplots()
 
 
 def _title(fig, title: str) -> None:
@@ -169,12 +170,9 @@ def _title(fig, title: str) -> None:
 
 
 def _svg(fig, title: str) -> str:
-    import matplotlib.pyplot as plt
-
     fig.tight_layout()  # also makes room for legends outside the axes
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", metadata={"Date": None})
-    plt.close(fig)
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg"):]  # no XML prolog or DOCTYPE inside HTML
     svg = re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.S)
