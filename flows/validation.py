@@ -59,6 +59,9 @@ def _context(gx, validation_dir: Path):
     if (bars.get("globally") if isinstance(bars, dict) else getattr(bars, "globally", None)) is not False:
         context.variables.progress_bars = ProgressBarsConfig(globally=False)
         changed = True
+    if context.variables.config_variables_file_path:  # GX rereads its YAML at each setting read;
+        context.variables.config_variables_file_path = None  # the project substitutes no variables
+        changed = True
     if sites.get("docs", {}).get("store_backend", {}).get("base_directory") != docs:
         context.variables.data_docs_sites = {"docs": {
             "class_name": "SiteBuilder",
