@@ -20,7 +20,7 @@ def run(args) -> int:
 
     if not args.debug:
         cli_errors.quiet_tracebacks()
-    waited = start_api()
+    waited = start_api(args.data_dir)
     flow = with_workers(args.workers, args.dask_address)
     summary = flow(sources=sources, data_dir=args.data_dir, since=since, until=until,
                    workers=args.workers, batch_size=args.batch_size)

@@ -33,3 +33,20 @@ def publish_lock(data_dir: Path, on_wait=None) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextmanager
+def try_lock(data_dir: Path) -> Iterator[bool]:
+    """Hold DIR/.publish.lock if it is free, yielding True; yield False, holding nothing, when
+    another run holds it."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with open(data_dir / ".publish.lock", "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -18,7 +18,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
 from ai_race_tables import storage
-from flows import parameters, publishing, raw_zone, web
+from flows import parameters, publishing, raw_zone, validation, web
 from flows.bookkeeping import RejectedRow
 from flows.extraction import STAGED, extract_batch, load_extractors, staged, warm_up
 from flows.landing import land_files, land_urls
@@ -143,7 +143,7 @@ def _validate_task(root: str, local: Path, tables: dict, run_id: str, version: s
     """One Great Expectations validation per table of this run's rows. An article with a row
     failing a row-level check is withheld whole; funding event keys and companies are then
     computed from the kept rows (companies validated too)."""
-    validator = Validator(local / "validation")
+    validator = Validator.open(local / "validation")
     outcomes = {table: validator.validate(table, tables[table].to_pandas(), run_id) for table in STAGED}
     blocked = [f"{t}: {o.critical[0]}" for t, o in outcomes.items() if o.blocked]
     tables, rejected = publishing.quarantine(tables, {t: o.rejected for t, o in outcomes.items() if o.rejected},
@@ -262,23 +262,31 @@ def with_workers(workers: int = 1, dask_address: str | None = None):
         "env": {"PREFECT_API_URL": _api_url()}}))
 
 
-def start_api() -> float:
+def start_api(data_dir: str | None = None) -> float:
     """Start this process's temporary Prefect server now, unless PREFECT_API_URL names a running
-    one, while Great Expectations and the extractors load beside it; the seconds spent waiting
-    for the server."""
+    one, while Great Expectations and the extractors load beside it (seconds off the critical
+    path) and, given the run's data dir, its validation is set up; the seconds spent waiting."""
     from prefect.settings import PREFECT_API_URL
 
-    threading.Thread(target=_warm_up, daemon=True).start()  # seconds of loading, off the critical path
-    if PREFECT_API_URL.value():
+    if PREFECT_API_URL.value():  # no wait to fill: the loading overlaps the run's first stages
+        threading.Thread(target=_warm_up, daemon=True).start()
         return 0.0
     start = time.perf_counter()
+    loading = threading.Thread(target=_warm_up, args=(data_dir,), daemon=True)
+    loading.start()
     _api_url()
+    loading.join()  # done long before the server, but the run must not set up validation beside it
     return time.perf_counter() - start
 
 
-def _warm_up() -> None:
+def _warm_up(data_dir: str | None = None) -> None:
     import_gx()
     load_extractors()
+    if data_dir is not None:
+        try:
+            validation.prepare(local_dir(data_dir))
+        except Exception:  # noqa: BLE001 - only a head start: the run sets up validation itself and reports
+            pass
 
 
 def _api_url() -> str:

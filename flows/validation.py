@@ -18,6 +18,8 @@ import numpy as np
 import pandas as pd
 
 from flows import docs_page
+from flows.lock import try_lock
+from transforms.rows import TABLES
 
 SUITES = Path(__file__).resolve().parent.parent / "expectations"
 
@@ -133,6 +135,21 @@ class Validator:
         self.validation_dir = validation_dir
         self.context = _context(self.gx, validation_dir)
         self.source = _pandas_source(self.context, "published_tables")
+        self._suites: dict = {}  # per table, checked against expectations/ once per validator
+        self._definitions: dict = {}
+
+    @classmethod
+    def open(cls, validation_dir: Path) -> Validator:
+        """The validator prepare() set up for this directory, else a new one."""
+        with _PREPARING:
+            prepared = _PREPARED.pop(Path(validation_dir).resolve(), None)
+        return prepared or cls(validation_dir)
+
+    def prepare(self) -> None:
+        """Check every table's suite and batch definition now (each written when missing or changed)."""
+        for table in TABLES:
+            self._suite(table)
+            self._batch_definition(table)
 
     def validate(self, table: str, frame: pd.DataFrame, run_id: str | None = None) -> TableOutcome:
         """Run the table's suite once over the frame; store the result under the run's id and the
@@ -161,21 +178,45 @@ class Validator:
         stored one."""
         from great_expectations.exceptions import DataContextError
 
+        if table in self._suites:
+            return self._suites[table]
         suite = self.gx.ExpectationSuite(**json.loads((SUITES / f"{table}.json").read_text()))
         try:
             stored = self.context.suites.get(table)
         except DataContextError:  # not stored yet
             stored = None
         if stored is not None and _expectations(stored) == _expectations(suite):
-            return stored  # with the ids GX gave its expectations
-        return self.context.suites.add(suite) if stored is None else self.context.suites.add_or_update(suite)
+            suite = stored  # with the ids GX gave its expectations
+        else:
+            suite = self.context.suites.add(suite) if stored is None else self.context.suites.add_or_update(suite)
+        self._suites[table] = suite
+        return suite
 
     def _batch_definition(self, table: str):
-        asset = self.source.get_asset(table) if table in self.source.get_asset_names() else \
-            self.source.add_dataframe_asset(table)
-        names = [b.name for b in asset.batch_definitions]
-        return asset.get_batch_definition("whole") if "whole" in names else \
-            asset.add_batch_definition_whole_dataframe("whole")
+        if table not in self._definitions:
+            asset = self.source.get_asset(table) if table in self.source.get_asset_names() else \
+                self.source.add_dataframe_asset(table)
+            names = [b.name for b in asset.batch_definitions]
+            self._definitions[table] = asset.get_batch_definition("whole") if "whole" in names else \
+                asset.add_batch_definition_whole_dataframe("whole")
+        return self._definitions[table]
+
+
+_PREPARING = threading.Lock()
+_PREPARED: dict[Path, Validator] = {}
+
+
+def prepare(data_dir: Path) -> bool:
+    """Set up the validation of a coming run on data_dir (its GX context, suites and batch
+    definitions, seconds on a new data dir) for Validator.open to take over; done beside the Prefect
+    server's start. Skipped, False, while another run holds the data dir's lock: it may be writing."""
+    with try_lock(data_dir) as held:
+        if held:
+            validator = Validator(data_dir / "validation")
+            validator.prepare()
+            with _PREPARING:
+                _PREPARED[validator.validation_dir.resolve()] = validator
+    return held
 
 
 def _validate(gx, batch, suite):

@@ -154,3 +154,19 @@ def test_the_fast_path_gives_great_expectations_own_results(tmp_path):
         assert fast[key].expectation_config.to_json_dict() == result.expectation_config.to_json_dict()
         if not result.success:
             assert fast[key].result == result.result
+
+
+def test_validation_is_prepared_ahead_only_when_no_other_run_holds_the_data_dir(tmp_path):
+    from flows.lock import publish_lock
+    from flows.validation import Validator, prepare
+
+    with publish_lock(tmp_path):  # another run publishing: it may be writing the GX files
+        assert prepare(tmp_path) is False
+    assert not (tmp_path / "validation").exists()
+    assert prepare(tmp_path) is True
+    assert {p.stem for p in (tmp_path / "validation" / "gx" / "expectations").glob("*.json")} == set(TABLES)
+    prepared = Validator.open(tmp_path / "validation")
+    assert prepared._suites.keys() == set(TABLES)
+    assert Validator.open(tmp_path / "validation") is not prepared  # taken over by one run only
+    outcome = prepared.validate("funding", _frame([_funding()]), "r1")
+    assert not outcome.blocked and not outcome.rejected
