@@ -17,6 +17,7 @@ import pyarrow.parquet as pq
 from pyarrow import fs
 
 from ai_race_tables import storage
+from ai_race_tables.dictionary import described
 
 TEMP_PREFIX = ".writing-"  # a leading "." keeps Parquet readers off a file being written
 
@@ -71,25 +72,35 @@ def write_plain(data_dir: str | Path, tables: list[str]) -> None:
 def stage_plain(data_dir: str | Path, table: str) -> str | None:
     """Write a table's new plain file: locally under a temporary name beside it (returned), on an
     object store in place (one PUT: the object appears whole when closed; returns None)."""
-    data = with_pandas_metadata(storage.read_arrow(data_dir, table))
     uri = plain_uri(data_dir, table)
     with storage.guarded(data_dir, table):
         if "://" in uri:
             filesystem, path = fs.FileSystem.from_uri(uri)
-            pq.write_table(data, path, filesystem=filesystem)
+            with filesystem.open_output_stream(path) as handle:
+                _write_rows(data_dir, table, handle)
             return None
         folder = os.path.dirname(uri)
         os.makedirs(folder, exist_ok=True)
         descriptor, temp = tempfile.mkstemp(dir=folder, prefix=TEMP_PREFIX, suffix=f".{table}.parquet")
         try:
             with os.fdopen(descriptor, "wb") as handle:
-                pq.write_table(data, handle)
+                _write_rows(data_dir, table, handle)
                 handle.flush()
                 os.fsync(handle.fileno())
         except BaseException:
             os.unlink(temp)
             raise
         return temp
+
+
+def _write_rows(data_dir: str | Path, table: str, handle) -> None:
+    """Write the table's latest rows as Parquet to an open file, a batch at a time (a large table
+    is never whole in memory), with the dictionary's field metadata and pandas' dtypes."""
+    dataset = storage.open_table(data_dir, table).to_pyarrow_dataset()
+    schema = with_pandas_metadata(described(table, dataset.schema.empty_table())).schema
+    with pq.ParquetWriter(handle, schema) as writer:
+        for batch in dataset.to_batches():
+            writer.write_batch(batch)
 
 
 def exists(data_dir: str | Path, table: str) -> bool:

@@ -5,7 +5,6 @@ from functools import lru_cache
 from pathlib import Path
 
 import py3langid
-import pyarrow as pa
 import pyarrow.parquet as pq
 from prefect import task
 from prefect.cache_policies import NO_CACHE
@@ -72,11 +71,3 @@ def extract_batch(ids: list[str], data_dir: str, staging: Path, batch: int, run_
         pq.write_table(storage.to_arrow(items, TABLES[table][0]), folder / f"batch-{batch:06d}.parquet")
     return {table: len(items) for table, items in rows.items()}
 
-
-def staged(staging: Path, table: str) -> pa.Table:
-    """Every staged row of a table (an empty table with the right columns when none)."""
-    schema = storage.arrow_schema(TABLES[table][0])
-    files = sorted((staging / table).glob("*.parquet"))
-    if not files:
-        return schema.empty_table()
-    return pa.concat_tables([pq.read_table(f, schema=schema) for f in files])

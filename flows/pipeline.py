@@ -18,9 +18,9 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
 from ai_race_tables import storage
-from flows import parameters, publishing, raw_zone, validation, web
+from flows import checking, parameters, publishing, raw_zone, validation, web
 from flows.bookkeeping import RejectedRow
-from flows.extraction import STAGED, extract_batch, load_extractors, staged, warm_up
+from flows.extraction import STAGED, extract_batch, load_extractors, warm_up
 from flows.landing import land_files, land_urls
 from flows.lock import publish_lock
 from flows.parameters import BATCH_SIZE, cpu_count
@@ -124,9 +124,8 @@ def _process(root: str, local: Path, staging: Path, ids: list[str], summary: Run
         batches = [ids[i:i + batch_size] for i in range(0, len(ids), batch_size)]
         extract_batch.map(batches, unmapped(root), unmapped(staging), range(len(batches)),
                           unmapped(summary.run_id), unmapped(version)).result()
-        tables = {table: staged(staging, table) for table in STAGED}
     with _timed(summary, "validate"):
-        rejected = _validate(root, local, tables, summary, version)
+        tables, rejected = _validate(root, local, staging, summary, version)
     if summary.blocked:
         summary.versions = {t: storage.version_of(root, t) for t in TABLES}
         return
@@ -139,15 +138,20 @@ def _process(root: str, local: Path, staging: Path, ids: list[str], summary: Run
 
 
 @task(name="validate", cache_policy=NO_CACHE)
-def _validate_task(root: str, local: Path, tables: dict, run_id: str, version: str):
-    """One Great Expectations validation per table of this run's rows. An article with a row
-    failing a row-level check is withheld whole; funding event keys and companies are then
-    computed from the kept rows (companies validated too)."""
+def _validate_task(root: str, local: Path, staging: Path, run_id: str, version: str):
+    """Great Expectations validation of this run's staged rows, table by table in chunks of rows.
+    An article with a row failing a row-level check is withheld whole; funding event keys and
+    companies are then computed from the kept rows (companies validated too)."""
     validator = Validator.open(local / "validation")
-    outcomes = {table: validator.validate(table, tables[table].to_pandas(), run_id) for table in STAGED}
-    blocked = [f"{t}: {o.critical[0]}" for t, o in outcomes.items() if o.blocked]
-    tables, rejected = publishing.quarantine(tables, {t: o.rejected for t, o in outcomes.items() if o.rejected},
-                                             run_id, version)
+    checks = checking.check_staged(validator, staging, STAGED, run_id)
+    blocked = [f"{t}: {c.critical[0]}" for t, c in checks.items() if c.critical]
+    rejected, reasons = [], {}
+    for check in checks.values():
+        rejected += check.rejected
+        for article_id, why in check.withheld.items():
+            reasons.setdefault(article_id, why)
+    rejected += publishing.withheld_rows(reasons, run_id, version)
+    tables = {table: checking.kept_rows(staging, table, set(reasons)) for table in STAGED}
     kept = tables["articles"].column("article_id").to_pylist()
     # Event keys group funding across articles, so they are set once the kept rows are known.
     tables["funding"] = publishing.funding_table(root, tables["funding"], kept)
@@ -158,15 +162,14 @@ def _validate_task(root: str, local: Path, tables: dict, run_id: str, version: s
     return tables, blocked, rejected + rows
 
 
-def _validate(root: str, local: Path, tables: dict, summary: RunSummary, version: str) -> list:
-    checked, blocked, rejected = _validate_task(root, local, tables, summary.run_id, version)
-    tables.update(checked)
+def _validate(root: str, local: Path, staging: Path, summary: RunSummary, version: str) -> tuple[dict, list]:
+    tables, blocked, rejected = _validate_task(root, local, staging, summary.run_id, version)
     summary.docs = str(docs_index(local / "validation"))
     if blocked:
         summary.blocked = f"validation failed, nothing published ({blocked[0]})"
     summary.rejected_rows = sum(r.table != publishing.QUARANTINE for r in rejected)
     summary.articles_quarantined = sum(r.table == publishing.QUARANTINE for r in rejected)
-    return rejected
+    return tables, rejected
 
 
 def _publish_rejects_only(root: str, summary: RunSummary) -> None:

@@ -22,6 +22,7 @@ from ai_race_tables import layout, plain, storage
 from flows import raw_zone
 from flows.reference import company_facts
 from flows.bookkeeping import INTERNAL, ExtractionRow, RejectedRow, RunRow
+from flows.staged_rows import Rows, as_rows, distinct
 from transforms.companies_table import aggregate_companies
 from transforms.funding_events import event_keys
 from transforms.rows import FACT_TABLES, TABLES
@@ -141,23 +142,42 @@ _EVENT_COLUMNS = ["funding_id", "article_id", "company_id", "event_type", "amoun
                   "event_date_precision", "published_at", "event_key"]
 
 
-def funding_table(data_dir: str, funding: pa.Table, ids: list[str]) -> pa.Table:
-    """This run's funding rows with event keys computed over the whole table after the run, plus
-    every row of other articles whose event key that changes (they are rewritten too)."""
+def funding_table(data_dir: str, funding, ids: list[str]) -> Rows:
+    """This run's funding rows (a table or Rows) with event keys computed over the whole table
+    after the run, plus every row of other articles whose event key that changes (they are
+    rewritten too); read a part at a time."""
     schema = storage.arrow_schema(TABLES["funding"][0])
     old = storage.read_arrow(data_dir, "funding")
     old = None if old is None else _conformed(old, schema)
     kept = old.filter(pc.invert(pc.is_in(old["article_id"], pa.array(ids, pa.string())))) \
         if old is not None else schema.empty_table()
     both = pa.concat_tables([kept.select(_EVENT_COLUMNS), funding.select(_EVENT_COLUMNS)]).to_pandas()
-    keys = event_keys(both).tolist()
+    keys = _event_keys(both).tolist()
     changed = {article for article, stored, key in zip(both["article_id"], both["event_key"], keys[:kept.num_rows])
                if stored != key}
     rekeyed = kept.filter(pc.is_in(kept["article_id"], pa.array(sorted(changed), pa.string())))
-    out = pa.concat_tables([rekeyed, funding.cast(schema)])
     key_of = dict(zip(both["funding_id"], keys))  # funding_id is the table's key
-    column = pa.array([key_of[f] for f in out.column("funding_id").to_pylist()], pa.string())
-    return out.set_column(out.schema.get_field_index("event_key"), schema.field("event_key"), column)
+    del both, keys
+    field = schema.field("event_key")
+
+    def keyed(part: pa.Table) -> pa.Table:
+        column = pa.array([key_of[f] for f in part.column("funding_id").to_pylist()], pa.string())
+        return part.set_column(part.schema.get_field_index("event_key"), field, column)
+
+    def parts():
+        yield keyed(rekeyed)
+        yield from (keyed(part) for part in as_rows(funding).parts())
+
+    return Rows(schema, parts)
+
+
+def _event_keys(funding: pd.DataFrame) -> pd.Series:
+    """event_keys() one raiser at a time: an event never spans raisers (rows without one are
+    events of their own), and a large run's reports are Python objects while they are grouped."""
+    if funding.empty:
+        return event_keys(funding)
+    groups = funding.groupby("company_id", dropna=False, sort=False)
+    return pd.concat([event_keys(group) for _, group in groups]).reindex(funding.index)
 
 
 def _conformed(table: pa.Table, schema: pa.Schema) -> pa.Table:
@@ -178,29 +198,15 @@ def reject_rows(table: str, data: pa.Table, rejected: dict[int, list[str]], run_
     return data.take(pa.array(keep, type=pa.int64())), rows
 
 
-def quarantine(tables: dict[str, pa.Table], rejected: dict[str, dict[int, list[str]]], run_id: str,
-               version: str) -> tuple[dict[str, pa.Table], list[RejectedRow]]:
-    """Withhold every article with a row that failed a row-level expectation: all its rows leave
-    every table, the failing rows and the article (with the first reason) go to _rejected."""
-    rows, reasons = [], {}
-    for table, failed in rejected.items():
-        rows += reject_rows(table, tables[table], failed, run_id)[1]
-        ids = tables[table].column("article_id").to_pylist()
-        for index, why in sorted(failed.items()):
-            reasons.setdefault(ids[index], f"{table} row failed {why[0]}")
-    if not reasons:
-        return tables, rows
-    out = {}
-    for table, data in tables.items():
-        keep = pc.invert(pc.is_in(data.column("article_id"), pa.array(list(reasons))))
-        out[table] = data.filter(keep)
-    rows += [RejectedRow(run_id=run_id, table=QUARANTINE, row=article_id, expectation=None,
-                         reason=f"all rows withheld: {why}", extractor_version=version)
-             for article_id, why in sorted(reasons.items())]
-    return out, rows
+def withheld_rows(reasons: dict[str, str], run_id: str, version: str) -> list[RejectedRow]:
+    """The _rejected rows of articles withheld whole (article_id -> why): one of their rows failed
+    a row-level expectation, so all their rows leave every table."""
+    return [RejectedRow(run_id=run_id, table=QUARANTINE, row=article_id, expectation=None,
+                        reason=f"all rows withheld: {why}", extractor_version=version)
+            for article_id, why in sorted(reasons.items())]
 
 
-def check_staged(tables: dict[str, pa.Table], ids: list[str]) -> None:
+def check_staged(tables: dict[str, pa.Table | Rows], ids: list[str]) -> None:
     """Refuse to replace any article's rows unless this run extracted exactly these articles:
     one articles row per id being replaced, and no fact row of another article (but funding rows
     whose event keys this run changes)."""
@@ -211,13 +217,13 @@ def check_staged(tables: dict[str, pa.Table], ids: list[str]) -> None:
     for table in FACT_TABLES:
         if table == "funding":  # may hold other articles' stored rows, whole, with new event keys
             continue
-        stray = set(tables[table].column("article_id").to_pylist()) - set(ids)
+        stray = set(distinct(tables[table], "article_id")) - set(ids)
         if stray:
             raise ValueError(f"refusing to publish: {table} holds rows of {len(stray)} articles "
                              "this run did not extract; nothing was published")
 
 
-def publish(data_dir: str, tables: dict[str, pa.Table], ids: list[str], run_id: str, version: str,
+def publish(data_dir: str, tables: dict[str, pa.Table | Rows], ids: list[str], run_id: str, version: str,
             rejected: list[RejectedRow]) -> dict[str, int | None]:
     """One commit per changed table, the rejects, the extraction marks of the published articles,
     then the plain files of the changed tables. Call inside all_or_nothing()."""
@@ -225,7 +231,7 @@ def publish(data_dir: str, tables: dict[str, pa.Table], ids: list[str], run_id: 
     changed = []
     if ids:
         for table in ("articles", *FACT_TABLES):  # funding may rewrite other articles' event keys
-            written = set(tables[table].column("article_id").to_pylist())
+            written = set(distinct(tables[table], "article_id"))
             storage.replace_articles(data_dir, table, tables[table], sorted(written | set(ids)))
         changed += ["articles", *FACT_TABLES]
         if not storage.read_arrow(data_dir, "companies").equals(tables["companies"]):

@@ -35,9 +35,17 @@ def write_report(data_dir: str, out: str | Path | None = None) -> Path:
     return target
 
 
+# The columns the report reads of the tables it only counts or groups (every column of the others):
+# the evidence of every mention would cost memory in proportion to the tables.
+COLUMNS = {"articles": ["article_id", "source", "title", "published_at"], "company_mentions": ["article_id"],
+           "forecasts": ["article_id"], "people": ["article_id", "name", "organization"]}
+
+
 def load_tables(data_dir: str) -> dict[str, pd.DataFrame]:
-    """The latest version of every published table; tables not published yet are left out."""
-    return {t: storage.load_table(t, data_dir) for t in TABLES if storage.open_table(data_dir, t) is not None}
+    """The latest version of every published table (the columns the report reads); tables not
+    published yet are left out."""
+    return {t: storage.load_table(t, data_dir, columns=COLUMNS.get(t)) for t in TABLES
+            if storage.open_table(data_dir, t) is not None}
 
 
 def render_report(tables: dict[str, pd.DataFrame], data_dir: str = "") -> str:
