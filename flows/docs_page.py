@@ -13,6 +13,7 @@ from pathlib import Path
 RESULTS = Path("gx") / "uncommitted" / "validations"  # GX's results store, under the validation dir
 SUITES = Path("gx") / "expectations"  # GX's suites store
 DOCS = Path("docs")
+OUTCOMES = Path("outcomes.json")  # each stored result's outcome, as the index page shows it
 
 
 @dataclass(frozen=True)
@@ -39,24 +40,51 @@ def _validated_at(folder_name: str) -> datetime:
 
 
 def stored_results(validation_dir: Path) -> list[StoredResult]:
-    """Every stored result, newest first (a file that cannot be read is skipped, not fatal)."""
+    """Every stored result, newest first (a file that cannot be read is skipped, not fatal).
+
+    Each result's outcome is read from its file once, then from OUTCOMES: the index page is
+    rewritten every run, and reading every result of a long history each time grew with it."""
     root = Path(validation_dir) / RESULTS
-    found = []
+    known, outcomes, found = _known_outcomes(validation_dir), {}, []
     for path in root.glob("*/*/*/*.json"):
         table, run_name, stamp = path.parts[-4], path.parts[-3], path.parts[-2]
+        key = path.relative_to(root).as_posix()
         try:
-            result = json.loads(path.read_text(encoding="utf-8"))
             validated_at = _validated_at(stamp)
+            outcomes[key] = known.get(key) or _outcome(path)
         except (OSError, ValueError):
             continue
-        stats = result.get("statistics") or {}
         suffix = f"-{table}"
         run_id = run_name[:-len(suffix)] if run_name.endswith(suffix) else run_name
+        success, evaluated, failed = outcomes[key]
         found.append(StoredResult(path, path.relative_to(root).with_suffix(".html"), run_id, table,
-                                  validated_at, bool(result.get("success")),
-                                  int(stats.get("evaluated_expectations") or 0),
-                                  int(stats.get("unsuccessful_expectations") or 0)))
+                                  validated_at, success, evaluated, failed))
+    if outcomes != known:
+        _write_outcomes(validation_dir, outcomes)
     return sorted(found, key=lambda r: (r.validated_at, r.table), reverse=True)
+
+
+def _outcome(path: Path) -> list:
+    """[success, expectations evaluated, expectations failed] of a stored result file."""
+    result = json.loads(path.read_text(encoding="utf-8"))
+    stats = result.get("statistics") or {}
+    return [bool(result.get("success")), int(stats.get("evaluated_expectations") or 0),
+            int(stats.get("unsuccessful_expectations") or 0)]
+
+
+def _known_outcomes(validation_dir: Path) -> dict[str, list]:
+    try:
+        known = json.loads((Path(validation_dir) / OUTCOMES).read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # none yet, or damaged: read from the results again
+        return {}
+    return known if isinstance(known, dict) else {}
+
+
+def _write_outcomes(validation_dir: Path, outcomes: dict[str, list]) -> None:
+    path = Path(validation_dir) / OUTCOMES
+    partial = path.with_suffix(".partial")
+    partial.write_text(json.dumps(outcomes, sort_keys=True), encoding="utf-8")
+    partial.replace(path)
 
 
 def unrendered(validation_dir: Path) -> tuple[list[tuple[str, ...]], list[str]]:

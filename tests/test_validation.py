@@ -170,3 +170,16 @@ def test_validation_is_prepared_ahead_only_when_no_other_run_holds_the_data_dir(
     assert Validator.open(tmp_path / "validation") is not prepared  # taken over by one run only
     outcome = prepared.validate("funding", _frame([_funding()]), "r1")
     assert not outcome.blocked and not outcome.rejected
+
+
+def test_the_index_reads_each_result_file_once_and_rebuilds_a_damaged_record(tmp_path):
+    from flows import docs_page
+
+    validate_tables({"funding": _frame([_funding(), _funding(funding_id="00000000000000e2", amount=-1.0)])},
+                    tmp_path, run_id="r1")
+    first = docs_page.stored_results(tmp_path)
+    assert [(r.table, r.run_id, r.success, r.failed) for r in first] == [("funding", "r1", False, 1)]
+    first[0].json_path.write_text("{}", encoding="utf-8")  # not read again: its outcome is recorded
+    assert docs_page.stored_results(tmp_path) == first
+    (tmp_path / docs_page.OUTCOMES).write_text("{damaged", encoding="utf-8")
+    assert [(r.success, r.evaluated) for r in docs_page.stored_results(tmp_path)] == [(False, 0)]
