@@ -51,29 +51,32 @@ def import_gx():
 def _context(gx, validation_dir: Path):
     """The file context under validation_dir, its settings written only when they change (GX
     rewrites its whole YAML file on each save)."""
-    from great_expectations.data_context.types.base import ProgressBarsConfig
-
     context = gx.get_context(mode="file", project_root_dir=str(validation_dir))
-    docs = str((validation_dir / "docs").resolve())
-    sites = context.variables.data_docs_sites or {}
-    changed = False
-    bars = context.variables.progress_bars  # a dict once read back from the file
-    if (bars.get("globally") if isinstance(bars, dict) else getattr(bars, "globally", None)) is not False:
-        context.variables.progress_bars = ProgressBarsConfig(globally=False)
-        changed = True
-    if context.variables.config_variables_file_path:  # GX rereads its YAML at each setting read;
-        context.variables.config_variables_file_path = None  # the project substitutes no variables
-        changed = True
-    if sites.get("docs", {}).get("store_backend", {}).get("base_directory") != docs:
-        context.variables.data_docs_sites = {"docs": {
-            "class_name": "SiteBuilder",
-            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": docs},
-            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-        }}
-        changed = True
-    if changed:
+    stale = {name: value for name, value in _settings(validation_dir).items()
+             if _plain(getattr(context.variables, name)) != value}
+    for name, value in stale.items():
+        setattr(context.variables, name, value)
+    if stale:
         context.variables.save()
     return context
+
+
+def _settings(validation_dir: Path) -> dict:
+    """The context's settings: no progress bars; Data Docs under validation_dir/docs; and no
+    config-variables file, which GX reparses at every read of a setting (some 50 a run) and in
+    which the project defines nothing."""
+    docs = str((validation_dir / "docs").resolve())
+    return {"progress_bars": {"globally": False, "metric_calculations": False},
+            "config_variables_file_path": None,
+            "data_docs_sites": {"docs": {
+                "class_name": "SiteBuilder",
+                "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": docs},
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"}}}}
+
+
+def _plain(value):
+    """A setting as plain data (GX hands some back as config objects before a save)."""
+    return value.to_json_dict() if hasattr(value, "to_json_dict") else value
 
 
 def _pandas_source(context, name: str):
