@@ -285,6 +285,7 @@ def start_api(data_dir: str | None = None) -> float:
 def _warm_up(data_dir: str | None = None) -> None:
     import_gx()
     load_extractors()
+    import matplotlib.figure  # noqa: F401 - the run's report draws with it: half a second to import
     if data_dir is not None:
         try:
             validation.prepare(local_dir(data_dir))
