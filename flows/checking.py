@@ -18,6 +18,7 @@ import pyarrow.parquet as pq
 
 from ai_race_tables import storage
 from flows.bookkeeping import RejectedRow
+from flows.extraction import staged_file
 from flows.staged_rows import Rows, staged_rows
 from flows.validation import SUITES, Validator
 from transforms.rows import TABLES
@@ -41,13 +42,13 @@ def staged_files(staging: Path, table: str) -> list[Path]:
     return sorted((staging / table).glob("*.parquet"))
 
 
-def chunks(staging: Path, table: str, rows: int | None = None) -> Iterator[pa.Table]:
-    """A table's staged rows in order, whole batch files of about `rows` (CHUNK_ROWS) rows at a
-    time (a batch file larger than that is sliced)."""
+def chunks(files: list[Path], table: str, rows: int | None = None) -> Iterator[pa.Table]:
+    """The rows of a table's files in order, whole files of about `rows` (CHUNK_ROWS) rows at a
+    time (a file larger than that is sliced)."""
     rows = rows or CHUNK_ROWS
     schema = storage.arrow_schema(TABLES[table][0])
     held, count = [], 0
-    for path in staged_files(staging, table):
+    for path in files:
         data = pq.read_table(path, schema=schema)
         for start in range(0, data.num_rows, rows):
             held.append(data.slice(start, rows))
@@ -59,23 +60,53 @@ def chunks(staging: Path, table: str, rows: int | None = None) -> Iterator[pa.Ta
         yield pa.concat_tables(held)
 
 
-def check_table(validator: Validator, staging: Path, table: str, run_id: str) -> TableCheck:
-    """Validate a table's staged rows chunk by chunk; its unique keys over all of them."""
-    check, parts = TableCheck(table), 0
-    for chunk in chunks(staging, table):
-        parts += 1
+class StagedChecker:
+    """Validates a run's staged rows while extraction stages them: a table's rows are validated
+    as soon as CHUNK_ROWS of them wait, the rest once every batch is staged (finish), so that
+    validation overlaps extraction and holds one chunk of rows at a time."""
+
+    def __init__(self, validator: Validator, staging: Path, tables: tuple[str, ...], run_id: str):
+        self.validator, self.staging, self.run_id = validator, staging, run_id
+        self.checks = {table: TableCheck(table) for table in tables}
+        self.waiting: dict[str, list[Path]] = {table: [] for table in tables}
+        self.rows = dict.fromkeys(tables, 0)  # rows waiting, per table
+        self.parts = dict.fromkeys(tables, 0)  # chunks validated, per table
+
+    def staged(self, batch: int, rows: dict[str, int]) -> None:
+        """An extraction batch staged these rows per table: validate each table that has a
+        chunk's worth waiting."""
+        for table, count in rows.items():
+            if table in self.checks:
+                self.waiting[table].append(staged_file(self.staging, table, batch))
+                self.rows[table] += count
+                if self.rows[table] >= CHUNK_ROWS:
+                    self._validate(table)
+
+    def finish(self) -> dict[str, TableCheck]:
+        """Validate the rows still waiting; unique keys over each table validated in parts."""
+        for table, check in self.checks.items():
+            self._validate(table)
+            if self.parts[table] > 1:  # one part was the whole table: its suite checked the keys
+                check.critical += [c for c in duplicate_keys(self.staging, table) if c not in check.critical]
+        return self.checks
+
+    def _validate(self, table: str) -> None:
+        files = sorted(self.waiting[table])
+        self.waiting[table], self.rows[table] = [], 0
+        for chunk in chunks(files, table):
+            self.parts[table] += 1
+            self._validate_chunk(self.checks[table], chunk)
+
+    def _validate_chunk(self, check: TableCheck, chunk: pa.Table) -> None:
         frame = chunk.to_pandas()
-        outcome = validator.validate(table, frame, run_id)
+        outcome = self.validator.validate(check.table, frame, self.run_id)
         check.critical += [c for c in outcome.critical if c not in check.critical]
         ids = chunk.column("article_id").to_pylist()
         for index, reasons in sorted(outcome.rejected.items()):
-            check.rejected.append(RejectedRow(run_id=run_id, table=table,
+            check.rejected.append(RejectedRow(run_id=self.run_id, table=check.table,
                                               row=frame.iloc[index].to_json(date_format="iso"),
                                               expectation=reasons[0], reason="; ".join(reasons)))
-            check.withheld.setdefault(ids[index], f"{table} row failed {reasons[0]}")
-    if parts > 1:  # one chunk was the whole table: its suite checked the keys already
-        check.critical += [c for c in duplicate_keys(staging, table) if c not in check.critical]
-    return check
+            check.withheld.setdefault(ids[index], f"{check.table} row failed {reasons[0]}")
 
 
 def unique_keys(table: str) -> list[tuple[str, list[str]]]:
@@ -102,11 +133,6 @@ def duplicate_keys(staging: Path, table: str) -> list[str]:
         if repeated:
             failed.append(f"{described}: {repeated} keys repeated across the run's rows")
     return failed
-
-
-def check_staged(validator: Validator, staging: Path, tables: tuple[str, ...], run_id: str) -> dict[str, TableCheck]:
-    """Every staged table checked, in order."""
-    return {table: check_table(validator, staging, table, run_id) for table in tables}
 
 
 def kept_rows(staging: Path, table: str, withheld: set[str]) -> Rows:

@@ -66,8 +66,12 @@ def extract_batch(ids: list[str], data_dir: str, staging: Path, batch: int, run_
     """Extract a batch and stage its rows as one Parquet file per table; rows per table."""
     rows = extract_rows(ids, data_dir, run_id, version)
     for table, items in rows.items():
-        folder = staging / table
-        folder.mkdir(parents=True, exist_ok=True)
-        pq.write_table(storage.to_arrow(items, TABLES[table][0]), folder / f"batch-{batch:06d}.parquet")
+        path = staged_file(staging, table, batch)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        pq.write_table(storage.to_arrow(items, TABLES[table][0]), path)
     return {table: len(items) for table, items in rows.items()}
 
+
+def staged_file(staging: Path, table: str, batch: int) -> Path:
+    """Where an extraction batch stages its rows of a table."""
+    return staging / table / f"batch-{batch:06d}.parquet"

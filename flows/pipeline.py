@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task, unmapped
+from prefect.futures import as_completed, wait
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
@@ -120,12 +121,14 @@ def _process(root: str, local: Path, staging: Path, ids: list[str], summary: Run
     if not ids:  # nothing new: no table version, but the run is still recorded
         _publish_rejects_only(root, summary)
         return
-    with _timed(summary, "extract"):
+    with _timed(summary, "extract"):  # validating the rows staged so far meanwhile
         batches = [ids[i:i + batch_size] for i in range(0, len(ids), batch_size)]
-        extract_batch.map(batches, unmapped(root), unmapped(staging), range(len(batches)),
-                          unmapped(summary.run_id), unmapped(version)).result()
+        futures = extract_batch.map(batches, unmapped(root), unmapped(staging), range(len(batches)),
+                                    unmapped(summary.run_id), unmapped(version))
+        checker = checking.StagedChecker(Validator.open(local / "validation"), staging, STAGED, summary.run_id)
+        _follow(futures, checker)
     with _timed(summary, "validate"):
-        tables, rejected = _validate(root, local, staging, summary, version)
+        tables, rejected = _validate(root, local, checker, summary, version)
     if summary.blocked:
         summary.versions = {t: storage.version_of(root, t) for t in TABLES}
         return
@@ -137,13 +140,25 @@ def _process(root: str, local: Path, staging: Path, ids: list[str], summary: Run
         summary.versions = publishing.publish(root, tables, kept, summary.run_id, version, rejected)
 
 
+def _follow(futures, checker: checking.StagedChecker) -> None:
+    """Hand each extraction batch to the checker as it is staged. A failed batch fails the run
+    once no batch is running any more (none writes to the staging folder after it is removed)."""
+    batch_of = {future.task_run_id: batch for batch, future in enumerate(futures)}
+    try:
+        for future in as_completed(futures):
+            checker.staged(batch_of[future.task_run_id], future.result())
+    except BaseException:
+        wait(futures)
+        raise
+
+
 @task(name="validate", cache_policy=NO_CACHE)
-def _validate_task(root: str, local: Path, staging: Path, run_id: str, version: str):
-    """Great Expectations validation of this run's staged rows, table by table in chunks of rows.
-    An article with a row failing a row-level check is withheld whole; funding event keys and
-    companies are then computed from the kept rows (companies validated too)."""
-    validator = Validator.open(local / "validation")
-    checks = checking.check_staged(validator, staging, STAGED, run_id)
+def _validate_task(root: str, checker: checking.StagedChecker, run_id: str, version: str):
+    """Great Expectations validation of this run's staged rows not validated yet (in chunks of
+    rows). An article with a row failing a row-level check is withheld whole; funding event keys
+    and companies are then computed from the kept rows (companies validated too)."""
+    validator, staging = checker.validator, checker.staging
+    checks = checker.finish()
     blocked = [f"{t}: {c.critical[0]}" for t, c in checks.items() if c.critical]
     rejected, reasons = [], {}
     for check in checks.values():
@@ -162,8 +177,9 @@ def _validate_task(root: str, local: Path, staging: Path, run_id: str, version: 
     return tables, blocked, rejected + rows
 
 
-def _validate(root: str, local: Path, staging: Path, summary: RunSummary, version: str) -> tuple[dict, list]:
-    tables, blocked, rejected = _validate_task(root, local, staging, summary.run_id, version)
+def _validate(root: str, local: Path, checker: checking.StagedChecker, summary: RunSummary,
+              version: str) -> tuple[dict, list]:
+    tables, blocked, rejected = _validate_task(root, checker, summary.run_id, version)
     summary.docs = str(docs_index(local / "validation"))
     if blocked:
         summary.blocked = f"validation failed, nothing published ({blocked[0]})"

@@ -1,4 +1,5 @@
-"""Staged rows validated in chunks: rows rejected where they are, unique keys over the whole table."""
+"""Staged rows validated in chunks as extraction stages them: rows rejected where they are,
+unique keys over the whole table."""
 from __future__ import annotations
 
 import pyarrow.parquet as pq
@@ -31,10 +32,18 @@ def validator(tmp_path_factory):
     return Validator(tmp_path_factory.mktemp("validation"))
 
 
+def _check(validator, staging) -> checking.TableCheck:
+    """Validate the staged funding files as if extraction staged them one batch after the other."""
+    checker = checking.StagedChecker(validator, staging, ("funding",), "r")
+    for batch, path in enumerate(checking.staged_files(staging, "funding")):
+        checker.staged(batch, {"funding": pq.read_metadata(path).num_rows, "people": 0})
+    return checker.finish()["funding"]
+
+
 def test_chunks_keep_the_rows_in_order_whatever_the_chunk_size(tmp_path):
     _stage(tmp_path, [[_funding(i) for i in range(5)], [_funding(i) for i in range(5, 12)]])
     for rows in (1, 3, 5, 100):
-        chunks = list(checking.chunks(tmp_path, "funding", rows))
+        chunks = list(checking.chunks(checking.staged_files(tmp_path, "funding"), "funding", rows))
         assert [r for c in chunks for r in c.column("funding_id").to_pylist()] == [f"{i:016x}" for i in range(12)]
         assert all(c.num_rows <= max(rows, 7) for c in chunks)
 
@@ -42,7 +51,7 @@ def test_chunks_keep_the_rows_in_order_whatever_the_chunk_size(tmp_path):
 def test_a_failing_row_of_a_later_chunk_is_rejected_with_its_article(tmp_path, validator, monkeypatch):
     monkeypatch.setattr(checking, "CHUNK_ROWS", 3)
     _stage(tmp_path, [[_funding(i) for i in range(3)], [_funding(3), _funding(4, amount=-5.0), _funding(5)]])
-    check = checking.check_table(validator, tmp_path, "funding", "r")
+    check = _check(validator, tmp_path)
     assert check.critical == []
     assert [r.row for r in check.rejected] and '"funding_id":"0000000000000004"' in check.rejected[0].row
     assert list(check.withheld) == [f"{4:016x}"] and "amount" in check.withheld[f"{4:016x}"]
@@ -51,7 +60,7 @@ def test_a_failing_row_of_a_later_chunk_is_rejected_with_its_article(tmp_path, v
 def test_a_key_repeated_in_two_chunks_blocks_the_publish(tmp_path, validator, monkeypatch):
     monkeypatch.setattr(checking, "CHUNK_ROWS", 2)
     _stage(tmp_path, [[_funding(1), _funding(2)], [_funding(3), _funding(1, article_id=f"{9:016x}")]])
-    check = checking.check_table(validator, tmp_path, "funding", "r")
+    check = _check(validator, tmp_path)
     assert len(check.critical) == 1
     assert "expect_column_values_to_be_unique" in check.critical[0] and "funding_id" in check.critical[0]
     assert checking.duplicate_keys(tmp_path, "funding") == check.critical
