@@ -62,16 +62,17 @@ def _context(gx, validation_dir: Path):
 
 
 def _settings(validation_dir: Path) -> dict:
-    """The context's settings: no progress bars; Data Docs under validation_dir/docs; and no
-    config-variables file, which GX reparses at every read of a setting (some 50 a run) and in
-    which the project defines nothing."""
+    """The context's settings: no progress bars; Data Docs under validation_dir/docs, without a
+    profiling section (the project profiles nothing); and no config-variables file, which GX
+    reparses at every read of a setting (some 50 a run) and in which the project defines nothing."""
     docs = str((validation_dir / "docs").resolve())
     return {"progress_bars": {"globally": False, "metric_calculations": False},
             "config_variables_file_path": None,
             "data_docs_sites": {"docs": {
                 "class_name": "SiteBuilder",
                 "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": docs},
-                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"}}}}
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+                "site_section_builders": {"profiling": "None"}}}}  # none: each section lists every result
 
 
 def _plain(value):
