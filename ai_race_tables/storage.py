@@ -138,11 +138,12 @@ def _run_versions(data_dir: str | Path, run_id: str | None) -> tuple[str, dict[s
 
 def load_table(table: str, data_dir: str | Path = "data", version: int | None = None,
                run_id: str | None = None, as_of: datetime | str | None = None, arrow: bool = False,
-               columns: list[str] | None = None):
+               columns: list[str] | None = None, filters=None):
     """A published table as pandas (Arrow with arrow=True): the latest version, a version number,
     the version a recorded run published, or the version current at a time (as_of); every column
-    or only `columns`. The latest is the last complete run's: commits of a run stopped part-way
-    are never shown."""
+    or only `columns`, every row or those `filters` keeps (DNF tuples, e.g.
+    [("status", "=", "completed")]). The latest is the last complete run's: commits of a run
+    stopped part-way are never shown."""
     if run_id is not None:
         version = _run_versions(data_dir, run_id)[1][table]
     elif version is None and as_of is None:
@@ -153,7 +154,8 @@ def load_table(table: str, data_dir: str | Path = "data", version: int | None = 
     with guarded(data_dir, table):
         if as_of is not None:
             dt.load_as_version(datetime.fromisoformat(as_of) if isinstance(as_of, str) else as_of)
-        return dt.to_pyarrow_table(columns=columns) if arrow else dt.to_pandas(columns=columns)
+        return dt.to_pyarrow_table(columns=columns, filters=filters) if arrow else \
+            dt.to_pandas(columns=columns, filters=filters)
 
 
 def load_snapshot(run_id: str | None = None, data_dir: str | Path = "data",

@@ -23,7 +23,7 @@ from flows.staged_rows import Rows, staged_rows
 from flows.validation import SUITES, Validator
 from transforms.rows import TABLES
 
-CHUNK_ROWS = 50_000  # rows validated at once: bounds the memory validation takes, not the run's size
+CHUNK_ROWS = 20_000  # rows validated at once: bounds the memory validation takes, not the run's size
 UNIQUE = ("expect_column_values_to_be_unique", "expect_compound_columns_to_be_unique")
 
 

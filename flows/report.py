@@ -35,17 +35,32 @@ def write_report(data_dir: str, out: str | Path | None = None) -> Path:
     return target
 
 
-# The columns the report reads of the tables it only counts or groups (every column of the others):
-# the evidence of every mention would cost memory in proportion to the tables.
+# The columns the report reads of the tables it only counts or groups; of the others, every column
+# but the evidence, read only for the rows the report may show (a superset of them). Evidence of
+# every row would cost memory in proportion to the tables.
 COLUMNS = {"articles": ["article_id", "source", "title", "published_at"], "company_mentions": ["article_id"],
            "forecasts": ["article_id"], "people": ["article_id", "name", "organization"]}
+SHOWN = {"funding": ("funding_id", [("status", "=", "completed"), ("event_type", "in", ["ipo", "equity_round"])]),
+         "energy_metrics": ("metric_id", [("is_projection", "=", True), ("sector", "in", ["data_centers", "ai"]),
+                                          ("metric", "=", "electricity_demand")])}
 
 
 def load_tables(data_dir: str) -> dict[str, pd.DataFrame]:
-    """The latest version of every published table (the columns the report reads); tables not
-    published yet are left out."""
-    return {t: storage.load_table(t, data_dir, columns=COLUMNS.get(t)) for t in TABLES
-            if storage.open_table(data_dir, t) is not None}
+    """The latest version of every published table (the columns and evidence the report reads);
+    tables not published yet are left out."""
+    tables = {}
+    for table in TABLES:
+        stored = storage.open_table(data_dir, table)
+        if stored is None:
+            continue
+        if table not in SHOWN:
+            tables[table] = storage.load_table(table, data_dir, columns=COLUMNS.get(table))
+            continue
+        key, shown = SHOWN[table]
+        names = [f.name for f in stored.schema().fields if f.name != "evidence"]
+        evidence = storage.load_table(table, data_dir, columns=[key, "evidence"], filters=shown)
+        tables[table] = storage.load_table(table, data_dir, columns=names).merge(evidence, on=key, how="left")
+    return tables
 
 
 def render_report(tables: dict[str, pd.DataFrame], data_dir: str = "") -> str:
