@@ -126,12 +126,14 @@ def _people(ctx: Context) -> list[PersonRow]:
     known = {c.company.name: c.company.company_id for c in ctx.companies}
     rows: dict[str, PersonRow] = {}
     topic = paragraph_topic = None
+    forms, named = {}, 0
     for sentence in ctx.sentences:
         spans = ctx.in_sentence(sentence)
         if sentence.start == 0 or ctx.article.text[sentence.start - 1] == "\n":
             paragraph_topic = None
-        mentions = find_people(sentence.text, sentence.start, spans, paragraph_topic or topic,
-                               _name_forms(list(rows.values())))
+        if named < len(rows):  # names are only ever added: the forms change only then
+            forms, named = _name_forms(list(rows.values())), len(rows)
+        mentions = find_people(sentence.text, sentence.start, spans, paragraph_topic or topic, forms)
         for person in mentions:
             earlier = rows.get(person.name)
             if earlier and not (earlier.title or "").startswith("former"):
