@@ -5,7 +5,7 @@ import re
 from functools import lru_cache
 
 from transforms.figures import Figure
-from transforms.patterns import CaselessPattern, alternation
+from transforms.patterns import CaselessPattern, alternation, lowered
 from transforms.rows import EnergyMetricRow
 
 ENERGY_UNITS = {"TWh", "GWh", "MWh", "GW", "MW", "kW", "tonnes_co2"}
@@ -39,7 +39,18 @@ SECTORS = [
                      r"utilit\w*|electricity|\bpeak\b|\bload\b|installed capacity|power consumption|generated|"
                      r"power (?:demand|sales|usage|use|generation|supply)|generation capacity|kilowatt-hours|kWh"),
 ]
-_SECTOR_RES = [(name, CaselessPattern(p)) for name, p in SECTORS]
+# Every match of a sector's pattern holds one of its words (in lower case): a text without one
+# skips the pattern.
+SECTOR_WORDS = {
+    "clean_energy": ("wind and solar", "solar and wind", "clean ", "renewabl", "non-fossil"),
+    "ai": ("ai-", "ai facilities", "built for ai", "ai server", "from ai", "ai workload", "ai computing"),
+    "data_centers": ("data", "server farm", "cluster", "campus", "hyperscal", "computing"),
+    "solar": ("solar",), "wind": ("wind",), "nuclear": ("nuclear", "reactor", "smr"), "hydro": ("hydro",),
+    "gas": ("gas", "turbine"), "coal": ("coal", "thermal power"), "batteries": ("batter", "storage"),
+    "power_system": ("grid", "network", "power", "generat", "utilit", "electricity", "peak", "load",
+                     "installed capacity", "kilowatt-hours", "kwh"),
+}
+_SECTOR_RES = [(name, CaselessPattern(p), SECTOR_WORDS[name]) for name, p in SECTORS]
 _SHARE = CaselessPattern(r"\bshare\b|accounts? for|accounted for|\bof (?:all |the |global |national |its |"
                     r"(?:the )?[\w.-]+(?:'s|’s) |metered )?(?:[\w.-]+ )?"
                     r"(?:electricity|power|demand|consumption|generation)")
@@ -95,7 +106,9 @@ def _nearest_sector(text: str, position: int) -> str | None:
 @lru_cache(maxsize=512)
 def _sector_words(text: str) -> tuple[tuple[int, int, str], ...]:
     """Sector words of a text, in order of sector precedence (cached: many figures share a text)."""
-    return tuple((m.start(), m.end(), name) for name, pattern in _SECTOR_RES for m in pattern.finditer(text))
+    low = lowered(text)
+    return tuple((m.start(), m.end(), name) for name, pattern, words in _SECTOR_RES
+                 if any(word in low for word in words) for m in pattern.finditer(text))
 
 
 def sector_words(text: str) -> str | None:
