@@ -29,6 +29,10 @@ from flows.reference import extractor_version
 from flows.validation import Validator, build_docs, docs_index, import_gx
 from transforms.rows import TABLES
 
+# Dask's statistical profiler samples each worker's stack every 10 ms, a few percent of the
+# extraction's CPU for a dashboard page the local cluster does not serve. (A worker is given the
+# whole configuration: Dask replaces the worker's own with it.)
+WORKER_CONFIG = {"distributed": {"worker": {"profile": {"enabled": False}}}}
 SERVER_START_SECONDS = 180  # Prefect's default 20 s is too short on a busy 2-core machine
 
 
@@ -272,13 +276,14 @@ def with_workers(workers: int = 1, dask_address: str | None = None):
     that many processes, or the scheduler at dask_address)."""
     if workers <= 1 and not dask_address:
         return pipeline
+    import dask
     from prefect_dask import DaskTaskRunner
 
     if dask_address:
         return pipeline.with_options(task_runner=DaskTaskRunner(address=dask_address))
     return pipeline.with_options(task_runner=DaskTaskRunner(cluster_kwargs={
         "n_workers": workers, "threads_per_worker": 1, "processes": True, "dashboard_address": None,
-        "env": {"PREFECT_API_URL": _api_url()}}))
+        "env": {"PREFECT_API_URL": _api_url()}, "config": dask.config.merge(dask.config.config, WORKER_CONFIG)}))
 
 
 def start_api(data_dir: str | None = None) -> float:
