@@ -1,6 +1,7 @@
 """Versions analysts pin reports to: snapshots by run, time travel, schema evolution."""
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pyarrow as pa
@@ -36,7 +37,12 @@ def test_time_travel_by_timestamp(tmp_path):
     storage.ensure_table(tmp_path, "t", schema)
     storage.replace_articles(tmp_path, "t", pa.table({"article_id": ["a"], "value": [1]}, schema=schema), ["a"])
     stamp = storage.history(tmp_path, "t")["timestamp"].iloc[-1]
+    # Commits are stamped to the millisecond: the next one must fall in a later millisecond for a
+    # timestamp to tell them apart (on a fast machine both fell in one, and the test failed).
+    while time.time() * 1000 < stamp.timestamp() * 1000 + 1:
+        pass
     storage.replace_articles(tmp_path, "t", pa.table({"article_id": ["a"], "value": [2]}, schema=schema), ["a"])
+    assert storage.history(tmp_path, "t")["timestamp"].iloc[-1] > stamp
     assert storage.load_table("t", tmp_path, as_of=stamp.to_pydatetime())["value"].tolist() == [1]
     assert storage.load_table("t", tmp_path)["value"].tolist() == [2]
 
