@@ -35,11 +35,15 @@ def write_report(data_dir: str, out: str | Path | None = None) -> Path:
     return target
 
 
-# The columns the report reads of the tables it only counts or groups; of the others, every column
-# but the evidence, read only for the rows the report may show (a superset of them). Evidence of
-# every row would cost memory in proportion to the tables.
+# The columns the report reads (lists and offsets of every row would cost memory in proportion to
+# the tables); the evidence only of the rows it may show (a superset of them).
 COLUMNS = {"articles": ["article_id", "source", "title", "published_at"], "company_mentions": ["article_id"],
-           "forecasts": ["article_id"], "people": ["article_id", "name", "organization"]}
+           "forecasts": ["article_id"], "people": ["article_id", "name", "organization"],
+           "funding": ["funding_id", "article_id", "company", "country", "event_type", "status", "round",
+                       "amount_usd", "is_aggregate", "event_date", "event_date_precision", "published_at",
+                       "event_key"],
+           "energy_metrics": ["metric_id", "article_id", "region", "sector", "metric", "value", "value_max", "unit",
+                              "comparator", "year", "is_projection", "source_org"]}
 SHOWN = {"funding": ("funding_id", [("status", "=", "completed"), ("event_type", "in", ["ipo", "equity_round"])]),
          "energy_metrics": ("metric_id", [("is_projection", "=", True), ("sector", "in", ["data_centers", "ai"]),
                                           ("metric", "=", "electricity_demand")])}
@@ -53,13 +57,13 @@ def load_tables(data_dir: str) -> dict[str, pd.DataFrame]:
         stored = storage.open_table(data_dir, table)
         if stored is None:
             continue
-        if table not in SHOWN:
-            tables[table] = storage.load_table(table, data_dir, columns=COLUMNS.get(table))
-            continue
-        key, shown = SHOWN[table]
-        names = [f.name for f in stored.schema().fields if f.name != "evidence"]
-        evidence = storage.load_table(table, data_dir, columns=[key, "evidence"], filters=shown)
-        tables[table] = storage.load_table(table, data_dir, columns=names).merge(evidence, on=key, how="left")
+        names = {f.name for f in stored.schema().fields}
+        columns = [c for c in COLUMNS[table] if c in names] if table in COLUMNS else None
+        tables[table] = storage.load_table(table, data_dir, columns=columns)
+        if table in SHOWN:
+            key, shown = SHOWN[table]
+            evidence = storage.load_table(table, data_dir, columns=[key, "evidence"], filters=shown)
+            tables[table] = tables[table].merge(evidence, on=key, how="left")
     return tables
 
 
