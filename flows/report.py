@@ -207,8 +207,15 @@ def _svg(fig, title: str) -> str:
     return f'<figure class=chart aria-label="{_e(title)}">{svg}</figure>'
 
 
+def _nothing_to_chart(title: str) -> str:
+    """What stands in for a chart whose table is empty ("by month" when no event is dated)."""
+    return f"<p class=empty>{_e(title)}: nothing to chart (no row has the values it needs).</p>"
+
+
 def _stacked_bars(table: pd.DataFrame, title: str, colors: dict, ylabel: str, scale: float = 1.0,
                   horizontal: bool = False) -> str:
+    if table.empty or not len(table.columns):
+        return _nothing_to_chart(title)
     fig, ax = _figure(max(2.8, 0.42 * len(table) + 1.4) if horizontal else 3.8)
     base = pd.Series(0.0, index=table.index)
     positions = range(len(table))
@@ -250,6 +257,8 @@ def _bars(labels, values, title: str, colors: list, horizontal: bool = True, upt
     """Bars with their values written at their ends; `upto` (horizontal only) draws the high end of
     a range as a lighter bar."""
     labels, values = [str(x) for x in labels], [float(v) for v in values]
+    if not labels:
+        return _nothing_to_chart(title)
     highs = [float(u) if u is not None and pd.notna(u) and u > v else None for u, v in zip(upto, values)] \
         if upto is not None else [None] * len(values)
     fig, ax = _figure(max(2.6, 0.32 * len(labels) + 1.2) if horizontal else 3.4)

@@ -125,3 +125,13 @@ def test_readme_pandas_example_counts_each_completed_event_once(tables, tmp_path
     exec(example, {})
     lines = {line.split()[0]: line.split()[1:] for line in capsys.readouterr().out.splitlines()[2:]}
     assert lines == {"US": ["2500", "2"], "CN": ["1000", "1"]}
+
+
+def test_undated_funding_gives_a_report_without_its_monthly_chart(tables):
+    # A corpus whose articles carry no date (plain files) has no month to chart funding by.
+    undated = {name: frame.copy() for name, frame in tables.items()}
+    for column in ("published_at", "event_date"):
+        undated["funding"][column] = undated["funding"][column].mask(undated["funding"][column].notna())
+    page = render_report(undated, "DIR")
+    assert "Completed funding by month (USD bn), by country of the raiser: nothing to chart" in page
+    assert "Completed funding by country of the raiser" in page and page.count("<svg") >= 4
