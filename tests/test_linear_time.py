@@ -29,6 +29,7 @@ SHAPES = {
     "no spaces": "OpenAIraisedUS$5bnfromNvidiaandTencentHoldings",
     "one long sentence": "the company said that it would invest $5bn in data centres in China and ",
     "repeated company names": "Nvidia Alibaba Group Tencent Holdings OpenAI Zhipu AI ",
+    "known names joined into one word": "Nvidia.Alibaba-Tencent'OpenAI’",
     "names and roles": "Li Wei, chief executive of Zhipu AI, and Sarah Cole, founder of Halcyon Partners, ",
     "initials": "A. B. C. ",
     "amounts in one clause": "¥5 billion or 3 billion yuan (US$400 million), ",

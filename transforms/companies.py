@@ -187,7 +187,8 @@ def _is_heading(line: str) -> bool:
 
 def _prose(text: str) -> str:
     """The text with heading lines blanked out (same length, same offsets)."""
-    return re.sub(r"[^\n]+", lambda m: " " * len(m.group(0)) if _is_heading(m.group(0)) else m.group(0), text)
+    lines = text.split("\n")
+    return "\n".join(" " * len(line) if _is_heading(line) else line for line in lines)
 
 
 def _context_candidates(text: str, gazetteer: Gazetteer) -> dict[str, Company]:

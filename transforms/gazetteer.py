@@ -4,7 +4,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
+
+from transforms.patterns import alternation
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class Gazetteer:
     # First word of each surface form -> the forms it starts, longest first.
     by_first_word: dict[str, list[str]] = field(default_factory=dict)
     _loose: dict[str, Company] | None = field(default=None, repr=False)
+    _first_words: "_FirstWords | None" = field(default=None, repr=False)
 
     @classmethod
     def from_rows(cls, rows: list[dict]) -> "Gazetteer":
@@ -69,9 +71,11 @@ class Gazetteer:
     def find(self, text: str) -> list[tuple[int, int, Company]]:
         """(start, end, company) for every known surface form in text, longest match first."""
         found, taken_until = [], 0
-        for start, token, bare in _name_words(text):
+        for start, word in _name_words_at(text, self._openings(text)):
             if start < taken_until:
                 continue
+            token = word.rstrip(".'’")
+            bare = token[:-2] if token.endswith(("'s", "’s")) else token
             candidates = self.by_first_word.get(token) or self.by_first_word.get(bare, ())
             for surface in candidates:
                 end = start + len(surface)
@@ -80,6 +84,14 @@ class Gazetteer:
                     taken_until = end
                     break
         return found
+
+    def _openings(self, text: str) -> list[int]:
+        """Where a known first word starts after no word character: every name word whose
+        token is a first word starts at one. Reading these few places, not every capitalised
+        word, is what makes a lookup cheap."""
+        if self._first_words is None:
+            self._first_words = _FirstWords.of(self.by_first_word)
+        return self._first_words.openings(text)
 
     def lookup(self, surface: str) -> Company | None:
         """The known company with this exact surface form, if any."""
@@ -103,16 +115,57 @@ def _legal_key(name: str) -> str:
     return _LEGAL.sub("", name.strip(" .")).casefold()
 
 
-# An article is searched for known names, then (after many short lookups of the names it
-# introduces, which would push it out of a small cache) for those names.
-@lru_cache(maxsize=128)
-def _name_words(text: str) -> tuple[tuple[int, str, str], ...]:
-    """(start, word, word without "'s") of every word that may start a name."""
-    words = []
-    for word in _NAME_WORD.finditer(text):
-        token = word.group(0).rstrip(".'’")
-        words.append((word.start(), token, token[:-2] if token.endswith(("'s", "’s")) else token))
-    return tuple(words)
+_MANY = 64  # first words: from this many on, one trie pattern finds them faster than str.find
+
+
+@dataclass(frozen=True)
+class _FirstWords:
+    """The first words of a gazetteer's surface forms, found in a text: those that can open a
+    name word with a capital or digit by one trie pattern (the engine skips to those
+    characters), the rest ("xAI") by str.find."""
+
+    pattern: re.Pattern | None
+    others: tuple[str, ...]
+
+    @classmethod
+    def of(cls, keys) -> "_FirstWords":
+        # A key no name word can start with ("stc", "e&") is never found: it is left out.
+        keys = [key for key in keys if _NAME_WORD.match(key)]
+        if len(keys) < _MANY:
+            return cls(None, tuple(keys))
+        capitalised = {key for key in keys if key[0].isupper() or key[0].isdigit()}
+        return cls(re.compile(alternation(capitalised, not_after=r"[\w&]")),
+                   tuple(key for key in keys if key not in capitalised))
+
+    def openings(self, text: str) -> list[int]:
+        """Sorted positions where a key starts after no word character (nor "&")."""
+        found = [m.start() for m in self.pattern.finditer(text)] if self.pattern else []
+        for key in self.others:
+            at = text.find(key)
+            while at >= 0:
+                if not (at and (text[at - 1].isalnum() or text[at - 1] in "_&")):
+                    found.append(at)
+                at = text.find(key, at + 1)
+        return sorted(set(found)) if self.others else found
+
+
+def _name_words_at(text: str, openings: list[int]):
+    """(start, word) of the name words _NAME_WORD.finditer(text) finds at any of the openings
+    (sorted), in one pass: an opening inside a run of word characters that an earlier capital
+    opened ("U.S.-China", "Foo.Bar") starts none."""
+    covered = 0  # where the last name word read ends (at the end of its run)
+    for start in openings:
+        if start < covered:
+            continue
+        run = start
+        if start and text[start - 1] in "'’.-":  # a run may have opened before it
+            run = start - 1
+            while run > covered and (text[run - 1].isalnum() or text[run - 1] in "_&'’.-"):
+                run -= 1
+        word = _NAME_WORD.search(text, run)  # at start, or at the capital that opened its run
+        covered = word.end()
+        if word.start() == start:
+            yield start, word.group(0)
 
 
 def _ends_word(text: str, end: int) -> bool:
