@@ -127,11 +127,15 @@ _KEY = "<p class=key>Bars by country of the raiser: <b style='color:#1f5fa8'>US<
        "<b style='color:#c0392b'>China</b>, <b style='color:#8a8f98'>elsewhere</b>.</p>"
 
 
+FORECASTS_SHOWN = 40  # distinct forecasts charted and listed: a chart of thousands cannot be read
+
+
 def _forecasts(energy: pd.DataFrame | None, links: dict) -> str:
-    rows = shape.demand_forecasts(energy) if energy is not None and not energy.empty else pd.DataFrame()
-    if rows.empty:
+    found = shape.demand_forecasts(energy) if energy is not None and not energy.empty else pd.DataFrame()
+    if found.empty:
         return "<section><h2>Electricity demand forecasts</h2><p class=empty>No forecast of data-centre or " \
                "AI electricity demand yet.</p></section>"
+    rows = shape.shown_forecasts(found, FORECASTS_SHOWN)
     twh = rows[(rows["unit"] == "TWh") & rows["year"].notna()]
     labels = twh["year"].astype(int).astype(str) + " · " + twh["region"].fillna("no region") + " · " + \
         twh["sector"].str.replace("_", " ") + " · " + twh["source_org"].fillna("unattributed")
@@ -140,8 +144,13 @@ def _forecasts(energy: pd.DataFrame | None, links: dict) -> str:
                   upto=twh["value_max"]) if not twh.empty else ""
     table = _table(rows, links, [("year", "Target year"), ("region", "Region"), ("sector", "Sector"),
                                  ("value", "Value"), ("value_max", "Up to"), ("unit", "Unit"),
-                                 ("comparator", "Cmp"), ("source_org", "Source")])
-    return f"<section><h2>Electricity demand forecasts: data centres and AI</h2>{chart}{table}</section>"
+                                 ("comparator", "Cmp"), ("source_org", "Source"), ("reports", "Reports")])
+    distinct = int(found.groupby(shape.FORECAST_FIGURE, dropna=False).ngroups)
+    note = f"<p><b>{len(found):,}</b> forecasts, <b>{distinct:,}</b> distinct" + (
+        f"; the {len(rows)} given most often are shown (all are in the energy_metrics table, "
+        "<code>is_projection</code> true)" if distinct > len(rows) else "") + \
+        ". Each figure is shown once, with how many rows give it and its first report.</p>"
+    return f"<section><h2>Electricity demand forecasts: data centres and AI</h2>{note}{chart}{table}</section>"
 
 
 def _energy(energy: pd.DataFrame | None) -> str:

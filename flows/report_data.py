@@ -64,6 +64,24 @@ def demand_forecasts(energy: pd.DataFrame) -> pd.DataFrame:
     return rows.sort_values(["year", "region", "value"], na_position="last").reset_index(drop=True)
 
 
+FORECAST_FIGURE = ["year", "region", "sector", "source_org", "value", "value_max", "unit", "comparator"]
+
+
+def shown_forecasts(rows: pd.DataFrame, n: int) -> pd.DataFrame:
+    """The forecasts a report can show of demand_forecasts(): each distinct figure once (its
+    first report by metric_id) with `reports`, how many rows give it; the n most reported, then
+    by target year, region and value (a large run holds thousands: a chart of every one is
+    unreadable, and drawing it took minutes and gigabytes)."""
+    if rows.empty:
+        return rows.assign(reports=pd.Series(dtype="int64"))
+    figure = rows.groupby(FORECAST_FIGURE, dropna=False, sort=False).ngroup()
+    counted = rows.assign(reports=figure.map(figure.value_counts()), _figure=figure)
+    first = counted.sort_values("metric_id").drop_duplicates("_figure").drop(columns="_figure")
+    chosen = first.sort_values(["reports", "year", "region", "value"], ascending=[False, True, True, True],
+                               na_position="last", kind="stable").head(n)
+    return chosen.sort_values(["year", "region", "value"], na_position="last", kind="stable").reset_index(drop=True)
+
+
 def energy_by_region_sector(energy: pd.DataFrame) -> pd.DataFrame:
     """How many energy figures each region (rows) gives per sector (columns)."""
     if energy.empty:

@@ -135,3 +135,18 @@ def test_undated_funding_gives_a_report_without_its_monthly_chart(tables):
     page = render_report(undated, "DIR")
     assert "Completed funding by month (USD bn), by country of the raiser: nothing to chart" in page
     assert "Completed funding by country of the raiser" in page and page.count("<svg") >= 4
+
+
+def test_many_forecasts_show_each_figure_once_and_only_the_most_given(tables):
+    # A large run holds thousands of forecasts: the report shows a readable number of them.
+    from flows.report import FORECASTS_SHOWN
+
+    many = [_energy(f"m{i:04d}", "US", 100.0 + i, 2031) for i in range(FORECASTS_SHOWN + 20)]
+    many += [_energy(f"r{i}", "CN", 555.0, 2032) for i in range(3)]  # one figure, three reports
+    frames = dict(tables, energy_metrics=storage.to_arrow(many, EnergyMetricRow).to_pandas())
+    section = render_report(frames, "DIR").split("Electricity demand forecasts")[1].split("<h2>")[0]
+    body = section[section.index("<tbody>"):]
+    assert body.count("<tr>") == FORECASTS_SHOWN
+    assert body.count("Demand in CN will reach 555.0 TWh") == 1
+    assert re.search(r"<td>555</td>(<td>[^<]*</td>){4}<td>3</td>", body)  # up to, unit, cmp, source
+    assert f"<b>{FORECASTS_SHOWN + 23}</b> forecasts, <b>{FORECASTS_SHOWN + 21}</b> distinct" in section
