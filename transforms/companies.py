@@ -72,7 +72,7 @@ def _has_company_cue(text: str, start: int, end: int) -> bool:
     # str tests first: they let most runs skip the patterns.
     if (run.endswith(_HEADS) and _HEAD_END.search(run)) or ("-based" in run and _BASED_PREFIX.match(run)):
         return True
-    if _may_follow_cue(text[max(0, start - 40):start]) and _CUE_BEFORE.search(text, max(0, start - 40), start):
+    if _may_follow_cue(text, max(0, start - 40), start) and _CUE_BEFORE.search(text, max(0, start - 40), start):
         return True
     if _CUE_AFTER.match(text, end):
         return True
@@ -84,10 +84,15 @@ def _has_company_cue(text: str, start: int, end: int) -> bool:
     return bool(cue) and not (cue.group("noun") in _MAY_BE_PEOPLE and _PERSON_SHAPED.fullmatch(run))
 
 
-def _may_follow_cue(before: str) -> bool:
-    """A cheap test that lets most names skip _CUE_BEFORE: it needs one of these words last."""
-    tail = before.rstrip()
-    return before[-1:].isspace() and (tail.endswith(_CUE_WORDS) or "-based" in before)
+def _may_follow_cue(text: str, low: int, start: int) -> bool:
+    """A cheap test that lets most names skip _CUE_BEFORE, which needs one of these words last
+    in text[low:start], then a space."""
+    if start <= low or not text[start - 1].isspace():
+        return False
+    tail = start - 1
+    while tail > low and text[tail - 1].isspace():
+        tail -= 1
+    return text.endswith(_CUE_WORDS, low, tail) or text.find("-based", low, start) >= 0
 
 
 # A name followed by one of these is a product or place, not a company ("the Hailuo AI video tool").
