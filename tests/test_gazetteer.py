@@ -1,6 +1,8 @@
 """The gazetteer's lookup: known names open only at a whole name word, longest form first."""
 import re
 
+import pytest
+
 from hypothesis import given, strategies as st
 
 from transforms.gazetteer import Gazetteer
@@ -13,6 +15,7 @@ ROWS = [
     {"name": "stc", "aliases": "", "country": "SA"},
     {"name": "U.S. Steel", "aliases": "", "country": "US"},
     {"name": "3M", "aliases": "", "country": "US"},
+    {"name": "The Lumen Trust", "aliases": "", "country": "GB"},  # "Lumen Trust", cleaned: not known
 ]
 # Many filler names, so that the lookup reads first words with its trie pattern, as the real one does.
 FILLER = [{"name": f"Filler{n} Holdings", "aliases": "", "country": "CN"} for n in range(80)]
@@ -70,3 +73,31 @@ def test_find_skips_words_inside_other_words_and_lower_case_names():
 
 def test_find_reads_a_possessive_as_its_name():
     assert names(LARGE, "Acme's shares rose.") == [(0, 4, "Acme Robotics")]
+
+
+# Runs of capitalised words that stand where a cue would make them a company: places, generic
+# words and known names among new ones.
+CUED = [
+    "The Shanghai-based start-up Qilin Robotics raised money, as did rival Acme Robotics and China.",
+    "Investors such as Acme, Hong Kong, Artificial Intelligence and Brightpath Capital joined.",
+    "Acme's shares rose while Beijing's shares fell and AI's chief spoke; Northwind Energy Co did too.",
+    "Analysts at US firm Lumora, a Tokyo developer, and New York utility Kestrel Power said so.",
+    "Backers such as The Lumen Trust and Acme put in more.",
+]
+
+
+@pytest.mark.parametrize("text", CUED)
+def test_runs_that_name_nothing_new_skip_the_context_tests_without_changing_what_is_found(text, monkeypatch):
+    from transforms import companies
+
+    shortcut = [(s.start, s.end, s.company) for s in companies.find_companies(text, LARGE)]
+    monkeypatch.setattr(companies, "_nothing_new", lambda gazetteer: frozenset())
+    assert [(s.start, s.end, s.company) for s in companies.find_companies(text, LARGE)] == shortcut
+
+
+def test_places_generic_words_and_known_names_name_nothing_new():
+    from transforms import companies
+
+    nothing_new = companies._nothing_new(LARGE)
+    assert {"China", "Hong Kong", "Artificial", "Acme", "Acme Robotics"} <= nothing_new
+    assert "The Lumen Trust" not in nothing_new  # cleaned, it is "Lumen Trust": a new company

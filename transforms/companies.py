@@ -199,11 +199,13 @@ def _prose(text: str) -> str:
 def _context_candidates(text: str, gazetteer: Gazetteer) -> dict[str, Company]:
     found: dict[str, Company] = {}
     prose = _prose(text)
+    nothing_new = _nothing_new(gazetteer)
     for match in _SEQUENCE.finditer(prose):
         end = match.end() - (2 if match.group(0).endswith(("'s", "’s")) else 0)
-        if not _has_company_cue(prose, match.start(), end):
+        run = text[match.start():end]
+        if run in nothing_new or not _has_company_cue(prose, match.start(), end):
             continue
-        name, owner_country = _clean_candidate(text[match.start():end])
+        name, owner_country = _clean_candidate(run)
         if not name or gazetteer.lookup(name) or name in found:
             continue
         if _PRODUCT_AFTER.match(text, end) or _KIND_AFTER.match(text, end) \
@@ -214,6 +216,29 @@ def _context_candidates(text: str, gazetteer: Gazetteer) -> dict[str, Company]:
         found[name] = _arm_of_known(name, gazetteer) or gazetteer.lookup_loose(name) \
             or Company(slugify(name), name, country, ())
     return found
+
+
+_NOTHING_NEW: dict[int, tuple[Gazetteer, frozenset[str]]] = {}
+
+
+def _nothing_new(gazetteer: Gazetteer) -> frozenset[str]:
+    """Runs of capitalised words that name, once cleaned, no company or a known one: places,
+    generic words and the gazetteer's own names, a third of the runs in news. They are looked
+    up before the costlier context tests, whose answer would not matter (worked out once per
+    gazetteer)."""
+    cached = _NOTHING_NEW.get(id(gazetteer))
+    if cached is None or cached[0] is not gazetteer:
+        runs = {*gazetteer.by_surface, *PLACES, *_GENERIC, "AI", "New", "North", "South"}
+        cached = (gazetteer, frozenset(run for run in runs if _names_nothing_new(run, gazetteer)))
+        if len(_NOTHING_NEW) >= 8:  # gazetteers of tests come and go
+            _NOTHING_NEW.clear()
+        _NOTHING_NEW[id(gazetteer)] = cached
+    return cached[1]
+
+
+def _names_nothing_new(run: str, gazetteer: Gazetteer) -> bool:
+    name = _clean_candidate(run)[0]
+    return not name or gazetteer.lookup(name) is not None
 
 
 def _arm_of_known(name: str, gazetteer: Gazetteer) -> Company | None:
