@@ -6,6 +6,7 @@ import logging
 import os
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Callable
 
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
@@ -41,9 +42,12 @@ def _land(data_dir: str, article: RawArticle, logger) -> str:
 
 
 @task(name="land-files", cache_policy=NO_CACHE)
-def land_files(sources: list[str], data_dir: str) -> tuple[list[str], list[str]]:
+def land_files(sources: list[str], data_dir: str,
+               on_landed: Callable[[str], None] | None = None) -> tuple[list[str], list[str]]:
     """Land every article of file and folder sources once; ids in order and one-line rejections.
-    Files under the data dir (the pipeline's own output) are never read as articles."""
+    Files under the data dir (the pipeline's own output) are never read as articles. `on_landed`
+    is given each article's id as soon as it is in the raw zone (repeats included), so that its
+    extraction can start while the rest land."""
     ids, rejected = [], []
     logger = _logger()
     for source in sources:
@@ -60,6 +64,8 @@ def land_files(sources: list[str], data_dir: str) -> tuple[list[str], list[str]]
                     rejected.append(str(item))
                 else:
                     ids.append(_land(data_dir, item, logger))
+                    if on_landed is not None:
+                        on_landed(ids[-1])
     return list(dict.fromkeys(ids)), rejected
 
 

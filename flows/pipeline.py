@@ -77,30 +77,27 @@ def pipeline(sources: list[str] | None = None, data_dir: str = "data", since: st
     summary = RunSummary(uuid.uuid4().hex[:16], kind=_kind(since), flow_run_id=_flow_run_id(),
                          data_dir=root, sources=list(sources or []))
     version = extractor_version()
-    landed: list[str] = []
     if workers > 1:
         warm_up.map(range(workers))  # worker processes start while the articles land
-    if since is None:
-        with _timed(summary, "land"):
-            file_ids, file_rejects = land_files([s for s in sources if not web.is_url(s)], root)
-            url_ids, url_rejects = land_urls([s for s in sources if web.is_url(s)], root)
-        landed = list(dict.fromkeys(file_ids + url_ids))
-        summary.rejected_inputs = file_rejects + url_rejects
-        summary.articles_read = len(landed)
     with publish_lock(local, on_wait=get_run_logger().warning):
         staging = local / "staging"
         shutil.rmtree(staging, ignore_errors=True)  # left by a killed run; this run owns the lock
         try:
             publishing.prepare(root, get_run_logger().warning)
-            if since is None:
-                ids = publishing.pending(root, landed, version)
-            else:
-                ids = publishing.in_range(root, parameters.utc(since), parameters.utc(until, end=True) if until else None)
-                summary.articles_read = len(ids)
-            if workers > 1:  # this process waits while workers extract: it imports GX meanwhile
-                threading.Thread(target=import_gx, daemon=True).start()
             with publishing.all_or_nothing(root):
-                _process(root, local, staging / summary.run_id, ids, summary, version, batch_size)
+                batches = Batches(root, staging / summary.run_id, summary.run_id, version, batch_size)
+                with batches.settled():
+                    if since is None:
+                        _land(sources, root, summary, batches, publishing.done(root, version))
+                    else:
+                        for article_id in publishing.in_range(root, parameters.utc(since),
+                                                              parameters.utc(until, end=True) if until else None):
+                            batches.add(article_id)
+                        summary.articles_read = len(batches.ids)
+                    batches.submit()
+                    if workers > 1:  # this process waits while workers extract: it imports GX meanwhile
+                        threading.Thread(target=import_gx, daemon=True).start()
+                    _process(root, local, batches, summary, version)
                 if not summary.blocked:
                     publishing.record_run(root, summary, started, version,
                                           {"sources": sources, "since": since, "until": until})
@@ -119,18 +116,72 @@ def pipeline(sources: list[str] | None = None, data_dir: str = "data", since: st
     return summary
 
 
-def _process(root: str, local: Path, staging: Path, ids: list[str], summary: RunSummary, version: str,
-             batch_size: int) -> None:
-    """Extract, validate and publish the given articles (or record nothing new)."""
-    if not ids:  # nothing new: no table version, but the run is still recorded
+class Batches:
+    """Extraction tasks submitted as their articles come: a batch of `size` articles is
+    extracted as soon as its last article has landed, while the next ones land. Each article is
+    taken once, in the order it first came, so batches are the same however landing is timed."""
+
+    def __init__(self, root: str, staging: Path, run_id: str, version: str, size: int):
+        self.root, self.staging, self.run_id, self.version, self.size = root, staging, run_id, version, size
+        self.ids: list[str] = []  # every article taken, in order
+        self.futures: list = []
+        self._taken: set[str] = set()
+        self._waiting: list[str] = []
+
+    def add(self, article_id: str) -> None:
+        """Take an article (a repeat is ignored); a full batch goes to extraction."""
+        if article_id in self._taken:
+            return
+        self._taken.add(article_id)
+        self.ids.append(article_id)
+        self._waiting.append(article_id)
+        if len(self._waiting) >= self.size:
+            self.submit()
+
+    def submit(self) -> None:
+        """Send the articles taken since the last batch to extraction, if any."""
+        if self._waiting:
+            self.futures.append(extract_batch.submit(self._waiting, self.root, self.staging, len(self.futures),
+                                                     self.run_id, self.version))
+            self._waiting = []
+
+    @contextmanager
+    def settled(self):
+        """On failure, wait for the submitted batches before going on: none may write to the
+        staging folder once the run has removed it."""
+        try:
+            yield self
+        except BaseException:
+            wait(self.futures)
+            raise
+
+
+def _land(sources: list[str], root: str, summary: RunSummary, batches: Batches, done: set[str]) -> None:
+    """Land the sources, handing each article not done yet by this extractor to extraction as
+    soon as it has landed."""
+
+    def landed(article_id: str) -> None:
+        if article_id not in done:
+            batches.add(article_id)
+
+    with _timed(summary, "land"):  # extraction runs meanwhile
+        file_ids, file_rejects = land_files([s for s in sources if not web.is_url(s)], root, landed)
+        url_ids, url_rejects = land_urls([s for s in sources if web.is_url(s)], root)
+    for article_id in url_ids:
+        landed(article_id)
+    summary.rejected_inputs = file_rejects + url_rejects
+    summary.articles_read = len(dict.fromkeys(file_ids + url_ids))
+
+
+def _process(root: str, local: Path, batches: Batches, summary: RunSummary, version: str) -> None:
+    """Validate and publish the extracted articles (or record nothing new)."""
+    if not batches.ids:  # nothing new: no table version, but the run is still recorded
         _publish_rejects_only(root, summary)
         return
     with _timed(summary, "extract"):  # validating the rows staged so far meanwhile
-        batches = [ids[i:i + batch_size] for i in range(0, len(ids), batch_size)]
-        futures = extract_batch.map(batches, unmapped(root), unmapped(staging), range(len(batches)),
-                                    unmapped(summary.run_id), unmapped(version))
-        checker = checking.StagedChecker(Validator.open(local / "validation"), staging, STAGED, summary.run_id)
-        _follow(futures, checker)
+        checker = checking.StagedChecker(Validator.open(local / "validation"), batches.staging, STAGED,
+                                         summary.run_id)
+        _follow(batches.futures, checker)
     with _timed(summary, "validate"):
         tables, rejected = _validate(root, local, checker, summary, version)
     if summary.blocked:

@@ -89,22 +89,28 @@ def all_or_nothing(data_dir: str) -> Iterator[None]:
 def pending(data_dir: str, ids: list[str], version: str) -> list[str]:
     """Articles neither extracted nor quarantined by this extractor version in a run that
     completed (a run killed before its manifest row left work for this one)."""
+    finished = done(data_dir, version)
+    return [a for a in ids if a not in finished]
+
+
+def done(data_dir: str, version: str) -> set[str]:
+    """Articles extracted or quarantined by this extractor version in a run that completed."""
     runs = storage.read_arrow(data_dir, "_runs", columns=["run_id"])
     if runs is None:
-        return ids
+        return set()
     complete = set(runs.column("run_id").to_pylist())
-    done = set()
+    finished = set()
     marks = storage.read_arrow(data_dir, "_extractions")
     if marks is not None:
         frame = marks.to_pandas()
-        done |= set(frame.loc[frame["run_id"].isin(complete) & (frame["extractor_version"] == version),
-                              "article_id"])
+        finished |= set(frame.loc[frame["run_id"].isin(complete) & (frame["extractor_version"] == version),
+                                  "article_id"])
     rejected = storage.read_arrow(data_dir, "_rejected")
     if rejected is not None and "extractor_version" in rejected.column_names:
         frame = rejected.to_pandas()
-        done |= set(frame.loc[frame["run_id"].isin(complete) & (frame["table"] == QUARANTINE)
-                              & (frame["extractor_version"] == version), "row"])
-    return [a for a in ids if a not in done]
+        finished |= set(frame.loc[frame["run_id"].isin(complete) & (frame["table"] == QUARANTINE)
+                                  & (frame["extractor_version"] == version), "row"])
+    return finished
 
 
 def in_range(data_dir: str, since: datetime, until: datetime | None) -> list[str]:
