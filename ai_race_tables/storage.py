@@ -17,13 +17,16 @@ from typing import Iterator
 
 import pandas as pd
 import pyarrow as pa
-from deltalake import DeltaTable, write_deltalake
+from deltalake import DeltaTable, WriterProperties, write_deltalake
 from deltalake.exceptions import DeltaError, TableNotFoundError
 from pyarrow import fs
 
 from ai_race_tables.dictionary import described, field_metadata
 
 DELTA = "_delta"  # folder of the published tables' Delta tables; "_" keeps Parquet readers out
+# Row groups of at most this many rows: delta-rs buffers a whole row group (by default a million
+# rows) before writing it, so a large run's streamed rows would be held in memory almost whole.
+WRITER = WriterProperties(max_row_group_size=50_000, compression="SNAPPY")  # snappy: delta-rs's default
 # Commits that change no rows: a table is unchanged since a version if only these follow it.
 NO_DATA_CHANGE = {"OPTIMIZE", "VACUUM START", "VACUUM END"}
 
@@ -263,21 +266,23 @@ def replace_articles(data_dir: str | Path, table: str, data: pa.Table, article_i
     quoted = ", ".join("'" + a.replace("'", "''") + "'" for a in sorted(article_ids))
     with guarded(data_dir, table):
         write_deltalake(table_uri(data_dir, table), data, mode="overwrite", schema_mode="merge",
-                        predicate=f"article_id IN ({quoted})")
+                        predicate=f"article_id IN ({quoted})", writer_properties=WRITER)
     return version_of(data_dir, table)
 
 
 def overwrite(data_dir: str | Path, table: str, data: pa.Table) -> int:
     """Replace a whole table in one commit; the new version."""
     with guarded(data_dir, table):
-        write_deltalake(table_uri(data_dir, table), data, mode="overwrite", schema_mode="merge")
+        write_deltalake(table_uri(data_dir, table), data, mode="overwrite", schema_mode="merge",
+                        writer_properties=WRITER)
     return version_of(data_dir, table)
 
 
 def append(data_dir: str | Path, table: str, data: pa.Table) -> int:
     """Append rows in one commit; the new version."""
     with guarded(data_dir, table):
-        write_deltalake(table_uri(data_dir, table), data, mode="append", schema_mode="merge")
+        write_deltalake(table_uri(data_dir, table), data, mode="append", schema_mode="merge",
+                        writer_properties=WRITER)
     return version_of(data_dir, table)
 
 

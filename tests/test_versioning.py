@@ -103,3 +103,20 @@ def test_rows_of_a_version_survive_compaction_and_a_restore_brings_them_back(tmp
     storage.restore(tmp_path, "t", storage.same_rows_as(tmp_path, "t", recorded))
     assert not storage.changed_since(tmp_path, "t", recorded)
     assert sorted(storage.load_table("t", tmp_path)["value"]) == [0, 1]
+
+
+def test_a_large_write_is_stored_in_bounded_row_groups(tmp_path):
+    # delta-rs holds a whole row group in memory before writing it: bounded, a large run's rows
+    # stream through instead of being held whole.
+    import pyarrow.parquet as pq
+
+    rows = 2 * storage.WRITER.max_row_group_size + 7
+    data = pa.table({"article_id": pa.array([f"a{i % 997}" for i in range(rows)]), "n": pa.array(range(rows))})
+    storage.append(tmp_path, "_rows", data)
+    storage.replace_articles(tmp_path, "_rows", data.slice(0, rows - 1), [f"a{i}" for i in range(997)])
+    for version, expected in ((0, rows), (1, rows - 1)):
+        table = storage.open_table(tmp_path, "_rows", version)
+        groups = [pq.ParquetFile(uri.removeprefix("file://")).metadata for uri in table.file_uris()]
+        assert sum(meta.num_rows for meta in groups) == expected
+        assert max(meta.row_group(i).num_rows for meta in groups for i in range(meta.num_row_groups)) \
+            <= storage.WRITER.max_row_group_size
