@@ -1,9 +1,9 @@
 import re
 
 import pytest
-from hypothesis import example, given, strategies as st
+from hypothesis import example, given, settings, strategies as st
 
-from transforms.dates import _SAME, _SAME_KEY, _SAME_REACH, find_horizon, find_years
+from transforms.dates import _SAME, _SAME_KEY, _SAME_REACH, _SPANS, find_horizon, find_years
 from transforms.patterns import finditer_near
 
 
@@ -58,3 +58,12 @@ def test_a_year_in_the_past_tense_dates_an_undated_article():
     from transforms.dates import infer_reference_year
     assert infer_reference_year("Sales rose in 2024. They will double by 2030.") == 2024
     assert infer_reference_year("Growth will continue in 2031.") is None
+
+
+@pytest.mark.parametrize("kind, words, pattern", [span for span in _SPANS if span[1]])
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_every_year_pattern_match_holds_one_of_its_words(kind, words, pattern, data):
+    # A text is read with a pattern only when it holds one of the pattern's words.
+    written = data.draw(st.from_regex(pattern, fullmatch=True))
+    assert any(word in written for word in words), (kind, written)

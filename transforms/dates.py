@@ -11,18 +11,18 @@ from transforms.spans import first_come
 
 YEAR = r"(?:19[9]\d|20\d\d|2100)"
 _NUMWORD = r"(?:\d+|" + "|".join(WORDS) + r")"
-_SPANS = [(kind, word, re.compile(keywords_first(pattern))) for kind, word, pattern in [
-    # (kind, a word every match holds, pattern): target years, baselines and ranges of years.
-    # Each pattern opens with its letters or digits and checks what stands before them
-    # afterwards, so that the engine can skip to where it may match.
-    ("range", "between", rf"\b(?:between)\s(?P<a>{YEAR})\sand\s(?P<b>{YEAR})\b"),
-    ("range", "from", rf"\b(?:from)\s(?P<a>{YEAR})\s(?:through|to|until)\s(?P<b>{YEAR})\b"),
-    ("range", "", rf"\b(?:over|in|for|during)\s(?:the\s)?(?P<a>{YEAR})\s?[-–]\s?(?P<b>{YEAR})\b"),
-    ("range", "", rf"(?P<a>{YEAR})(?<!\w\d{{4}})\s(?:through|to)\s(?P<b>{YEAR})\b"),
-    ("baseline", "", rf"\b(?:from|than|since|compared (?:with|to)|versus|vs\.?|over)\s(?:in\s)?(?:the\s)?(?:its\s)?(?:levels?\sof\s)?(?P<a>{YEAR})(?:\slevels?)?\b"),
-    ("baseline", "level", rf"\b(?:its|the)\s(?P<a>{YEAR})\slevels?\b"),
-    ("year", "", rf"\b(?:by|in|for|through|until|to|before|after|at|of|during|from)\s(?:the\s)?(?:end\sof\s|start\sof\s|middle\sof\s|first\shalf\sof\s|second\shalf\sof\s|calendar\s|fiscal\s|mid-|early\s|late\s)?(?P<a>{YEAR})\b"),
-    ("year", "", rf"(?P<a>{YEAR})(?<![\d,.$]\d{{4}})(?!\d|,\d)(?!\s?(?:TWh|GWh|MW|GW|%|per))"),
+_SPANS = [(kind, words, re.compile(keywords_first(pattern))) for kind, words, pattern in [
+    # (kind, words one of which every match holds (none: no test), pattern): target years,
+    # baselines and ranges of years. Each pattern opens with its letters or digits and checks what
+    # stands before them afterwards, so that the engine can skip to where it may match.
+    ("range", ("between",), rf"\b(?:between)\s(?P<a>{YEAR})\sand\s(?P<b>{YEAR})\b"),
+    ("range", ("from",), rf"\b(?:from)\s(?P<a>{YEAR})\s(?:through|to|until)\s(?P<b>{YEAR})\b"),
+    ("range", ("-", "–"), rf"\b(?:over|in|for|during)\s(?:the\s)?(?P<a>{YEAR})\s?[-–]\s?(?P<b>{YEAR})\b"),
+    ("range", ("through", "to"), rf"(?P<a>{YEAR})(?<!\w\d{{4}})\s(?:through|to)\s(?P<b>{YEAR})\b"),
+    ("baseline", ("from", "than", "since", "compared", "versus", "vs", "over"), rf"\b(?:from|than|since|compared (?:with|to)|versus|vs\.?|over)\s(?:in\s)?(?:the\s)?(?:its\s)?(?:levels?\sof\s)?(?P<a>{YEAR})(?:\slevels?)?\b"),
+    ("baseline", ("level",), rf"\b(?:its|the)\s(?P<a>{YEAR})\slevels?\b"),
+    ("year", (), rf"\b(?:by|in|for|through|until|to|before|after|at|of|during|from)\s(?:the\s)?(?:end\sof\s|start\sof\s|middle\sof\s|first\shalf\sof\s|second\shalf\sof\s|calendar\s|fiscal\s|mid-|early\s|late\s)?(?P<a>{YEAR})\b"),
+    ("year", (), rf"(?P<a>{YEAR})(?<![\d,.$]\d{{4}})(?!\d|,\d)(?!\s?(?:TWh|GWh|MW|GW|%|per))"),
 ]]
 _NOW = re.compile(keywords_first(r"\b(?:today|currently|at present|so far this year)\b"))
 _SAME = re.compile(r"\b(?:(?:by|at|to|over|during|in)\s)?(?:the\s)?(?:end\sof\s)?(?:the|that|same)\s(?:same\s)?(?:year|period)\b")
@@ -86,8 +86,8 @@ def find_years(text: str, published_year: int | None) -> list[YearMention]:
 
 def _mentions(text: str, published_year: int | None) -> Iterator[YearMention]:
     # Each pattern runs only where the words it needs are present: most sentences lack them.
-    for kind, word, pattern in _SPANS if _YEAR_DIGITS.search(text) else ():
-        for m in pattern.finditer(text) if word in text else ():
+    for kind, words, pattern in _SPANS if _YEAR_DIGITS.search(text) else ():
+        for m in pattern.finditer(text) if not words or any(word in text for word in words) else ():
             if kind == "range":
                 yield YearMention(int(m.group("a")), "baseline", m.start(), m.start("b") - 1)
                 yield YearMention(int(m.group("b")), "year", m.start("b"), m.end())
