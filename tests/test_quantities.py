@@ -32,3 +32,17 @@ def test_money_ranges_are_one_quantity_in_usd():
 def test_find_quantities_never_raises(text):
     for q in find_quantities(text, 2026, {}):
         assert 0 <= q.start < q.end <= len(text)
+
+
+_PIECES = ["between ", "1", "2.5", "1,200", "40", " ", "-", "–", " to ", " and ", "million", " billion ", "GW",
+           " TWh", "MW", "%", " per cent", "gigawatts", "kWh", "x", "b", "e", ".", ",", "one", "ten", "a dozen"]
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=12).map("".join))
+def test_without_number_words_the_digits_pattern_finds_what_the_full_one_finds(text):
+    from transforms.numbers import WORDS
+    from transforms.quantities import _DIGITS_QUANTITY, _QUANTITY
+
+    if not any(word in text.lower() for word in WORDS):
+        assert [m.groupdict() | {"span": m.span()} for m in _DIGITS_QUANTITY.finditer(text)] == \
+            [m.groupdict() | {"span": m.span()} for m in _QUANTITY.finditer(text)]

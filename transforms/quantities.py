@@ -22,9 +22,21 @@ COMPARATORS = {"exact": "=", "approximately": "~", "more_than": ">", "at_least":
                "less_than": "<", "up_to": "<="}
 _UNIT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 _NUM = rf"(?:{NUMBER}|\b(?:{'|'.join(WORDS)})\b)"
-_QUANTITY = CaselessPattern(  # the lookahead lets the engine skip positions that cannot start a figure
-    rf"(?=[\dbtofsenhad])(?P<between>between\s)?(?P<v1>{_NUM})(?:\s?(?P<s1>million|billion|trillion))?(?:\s?(?P<u1>{_UNIT}))?"
-    rf"(?:\s?(?P<sep>-|–|to|and)\s?(?P<v2>{_NUM})(?:\s?(?P<s2>million|billion|trillion))?)?[\s-]?(?P<unit>{_UNIT})(?![\w])")
+
+
+def _quantity(number: str, first: str) -> CaselessPattern:
+    """A figure with its unit; first: the characters a figure may open with (a lookahead that
+    lets the engine skip every other position)."""
+    return CaselessPattern(
+        rf"(?=[{first}])(?P<between>between\s)?(?P<v1>{number})(?:\s?(?P<s1>million|billion|trillion))?"
+        rf"(?:\s?(?P<u1>{_UNIT}))?(?:\s?(?P<sep>-|–|to|and)\s?(?P<v2>{number})(?:\s?(?P<s2>million|billion|trillion))?)?"
+        rf"[\s-]?(?P<unit>{_UNIT})(?![\w])")
+
+
+_QUANTITY = _quantity(_NUM, r"\dbtofsenhad")
+# The same where no number word is written: it opens only with a digit or "between", so far
+# fewer positions are tried.
+_DIGITS_QUANTITY = _quantity(NUMBER, r"\db")
 _TONNES = CaselessPattern(
     rf"(?P<v1>{NUMBER})\s?(?P<s1>{SCALE})?\s(?:metric\s)?(?:tonnes|tons)(?P<of>\sof\s(?:CO2|carbon dioxide|carbon|CO₂))?")
 _EMISSIONS = CaselessPattern(r"\b(?:CO2|CO₂|carbon|emission\w*|emitted|emit)\b")
@@ -64,7 +76,9 @@ def _measures(text: str) -> list[Quantity]:
     if not _MAY_HAVE_UNIT.search(text):
         return found
     pos = 0
-    while (m := _QUANTITY.search(text, pos)) is not None:
+    low = lowered(text)
+    quantity = _QUANTITY if any(word in low for word in WORDS) else _DIGITS_QUANTITY
+    while (m := quantity.search(text, pos)) is not None:
         pos = m.end()
         mixed = m.group("u1") and UNITS[m.group("u1").lower()] != UNITS[m.group("unit").lower()]
         if m.group("v2") and (_is_year(m.group("v1"), m.group("u1")) or mixed
