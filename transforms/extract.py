@@ -210,7 +210,7 @@ def _speakers(ctx: Context, names: dict[str, str]) -> dict[int, str | None]:
     for index, sentence in enumerate(ctx.sentences):
         found = _first_named(sentence.text, forms)
         named = names[found] if found else None
-        last = named or (last if _PRONOUN.search(sentence.text) else None) or section
+        last = named or (last if last and _PRONOUN.search(sentence.text) else None) or section
         if not sentence.text.rstrip().endswith((".", "!", "?", '"', "”", ":")):
             section = last if any(full in sentence.text for full in names.values()) else None
         out[index] = last
