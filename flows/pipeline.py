@@ -1,6 +1,7 @@
 """The Prefect flow: land sources, extract in parallel batches, validate, publish atomically."""
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import re
 import shutil
@@ -12,8 +13,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Callable
 
-from prefect import flow, get_run_logger, task, unmapped
+from prefect import flow, get_run_logger, task
 from prefect.futures import as_completed, wait
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
@@ -77,15 +79,14 @@ def pipeline(sources: list[str] | None = None, data_dir: str = "data", since: st
     summary = RunSummary(uuid.uuid4().hex[:16], kind=_kind(since), flow_run_id=_flow_run_id(),
                          data_dir=root, sources=list(sources or []))
     version = extractor_version()
-    if workers > 1:
-        warm_up.map(range(workers))  # worker processes start while the articles land
+    starting = WorkerStart(lambda: warm_up.map(range(workers))) if workers > 1 else None  # while articles land
     with publish_lock(local, on_wait=get_run_logger().warning):
         staging = local / "staging"
         shutil.rmtree(staging, ignore_errors=True)  # left by a killed run; this run owns the lock
         try:
             publishing.prepare(root, get_run_logger().warning)
             with publishing.all_or_nothing(root):
-                batches = Batches(root, staging / summary.run_id, summary.run_id, version, batch_size)
+                batches = Batches(root, staging / summary.run_id, summary.run_id, version, batch_size, starting)
                 with batches.settled():
                     if since is None:
                         _land(sources, root, summary, batches, publishing.done(root, version))
@@ -94,7 +95,7 @@ def pipeline(sources: list[str] | None = None, data_dir: str = "data", since: st
                                                               parameters.utc(until, end=True) if until else None):
                             batches.add(article_id)
                         summary.articles_read = len(batches.ids)
-                    batches.submit()
+                    batches.submit(last=True)
                     if workers > 1:  # this process waits while workers extract: it imports GX meanwhile
                         threading.Thread(target=import_gx, daemon=True).start()
                     _process(root, local, batches, summary, version)
@@ -116,17 +117,55 @@ def pipeline(sources: list[str] | None = None, data_dir: str = "data", since: st
     return summary
 
 
+class WorkerStart:
+    """The workers' start, in a thread beside landing: prefect-dask creates a local cluster when
+    the first task is submitted and waits for its processes, seconds in which this process
+    would otherwise land nothing. `start` submits the first tasks (warm_up: each worker loads
+    the extractors)."""
+
+    def __init__(self, start: Callable[[], object]):
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=contextvars.copy_context().run, args=(self._run, start),
+                                        daemon=True)  # in this flow run's context
+        self._thread.start()
+
+    def _run(self, start: Callable[[], object]) -> None:
+        try:
+            start()
+        except BaseException as exc:  # noqa: BLE001 - raised in the flow's thread by ready()
+            self._error = exc
+
+    def join(self) -> None:
+        """Wait for the start to end, whether it failed or not."""
+        self._thread.join()
+
+    def ready(self, wait: bool = False) -> bool:
+        """Whether tasks may be submitted now (waiting for the start if asked); a failed start
+        raises its error."""
+        if wait:
+            self.join()
+        if self._thread.is_alive():
+            return False
+        if self._error is not None:
+            raise self._error
+        return True
+
+
 class Batches:
     """Extraction tasks submitted as their articles come: a batch of `size` articles is
-    extracted as soon as its last article has landed, while the next ones land. Each article is
-    taken once, in the order it first came, so batches are the same however landing is timed."""
+    extracted as soon as its last article has landed (and the workers are up), while the next
+    ones land. Each article is taken once, in the order it first came, so batches are the same
+    however landing is timed."""
 
-    def __init__(self, root: str, staging: Path, run_id: str, version: str, size: int):
+    def __init__(self, root: str, staging: Path, run_id: str, version: str, size: int,
+                 started: WorkerStart | None = None):
         self.root, self.staging, self.run_id, self.version, self.size = root, staging, run_id, version, size
         self.ids: list[str] = []  # every article taken, in order
         self.futures: list = []
+        self._started = started
         self._taken: set[str] = set()
         self._waiting: list[str] = []
+        self._full: list[list[str]] = []  # batches waiting for the workers to start
 
     def add(self, article_id: str) -> None:
         """Take an article (a repeat is ignored); a full batch goes to extraction."""
@@ -138,20 +177,27 @@ class Batches:
         if len(self._waiting) >= self.size:
             self.submit()
 
-    def submit(self) -> None:
-        """Send the articles taken since the last batch to extraction, if any."""
+    def submit(self, last: bool = False) -> None:
+        """Send the articles taken since the last batch to extraction, if any, once the workers
+        are up; the `last` call waits for them."""
         if self._waiting:
-            self.futures.append(extract_batch.submit(self._waiting, self.root, self.staging, len(self.futures),
-                                                     self.run_id, self.version))
+            self._full.append(self._waiting)
             self._waiting = []
+        if self._started is None or self._started.ready(wait=last):
+            for ids in self._full:
+                self.futures.append(extract_batch.submit(ids, self.root, self.staging, len(self.futures),
+                                                         self.run_id, self.version))
+            self._full = []
 
     @contextmanager
     def settled(self):
-        """On failure, wait for the submitted batches before going on: none may write to the
-        staging folder once the run has removed it."""
+        """On failure, wait for the workers' start and the submitted batches before going on:
+        none may write to the staging folder once the run has removed it."""
         try:
             yield self
         except BaseException:
+            if self._started is not None:
+                self._started.join()
             wait(self.futures)
             raise
 

@@ -85,3 +85,63 @@ def test_a_failure_waits_for_the_submitted_batches(tmp_path, monkeypatch):
             batches.add("a")
             raise OSError("disk full")
     assert waited == [["future-0"]]
+
+
+class _Start:
+    """Stands in for WorkerStart: up once `up` is set, or when waited for."""
+
+    def __init__(self):
+        self.up, self.waited = False, False
+
+    def ready(self, wait=False):
+        self.waited |= wait
+        return self.up or wait
+
+    def join(self):
+        self.waited = True
+
+
+def test_batches_wait_for_the_workers_to_start_and_keep_their_order(tmp_path, monkeypatch):
+    runner = _Runner([])
+    monkeypatch.setattr(pipeline, "extract_batch", runner)
+    start = _Start()
+    batches = pipeline.Batches("data", tmp_path, "run", "v1", size=2, started=start)
+    for article_id in "abcde":
+        batches.add(article_id)
+    assert runner.calls == []  # landing went on while the cluster started
+    start.up = True
+    batches.add("f")
+    assert [c[0] for c in runner.calls] == [["a", "b"], ["c", "d"], ["e", "f"]]
+    batches.add("g")
+    batches.submit(last=True)
+    assert [c[1] for c in runner.calls] == [0, 1, 2, 3] and runner.calls[-1][0] == ["g"]
+
+
+def test_the_last_submission_waits_for_a_start_still_running(tmp_path, monkeypatch):
+    runner = _Runner([])
+    monkeypatch.setattr(pipeline, "extract_batch", runner)
+    start = _Start()
+    batches = pipeline.Batches("data", tmp_path, "run", "v1", size=10, started=start)
+    batches.add("a")
+    batches.submit()
+    assert runner.calls == [] and not start.waited
+    batches.submit(last=True)
+    assert start.waited and [c[0] for c in runner.calls] == [["a"]]
+
+
+def test_a_failed_worker_start_fails_the_run_in_its_own_thread():
+    def fail():
+        raise RuntimeError("Nanny failed to start")
+
+    with pytest.raises(RuntimeError, match="Nanny failed"):
+        pipeline.WorkerStart(fail).ready(wait=True)
+
+
+def test_the_workers_start_in_the_flow_runs_context():
+    from contextvars import ContextVar
+
+    current = ContextVar("current", default="none")
+    current.set("flow run")
+    seen = []
+    start = pipeline.WorkerStart(lambda: seen.append(current.get()))
+    assert start.ready(wait=True) and seen == ["flow run"]
