@@ -20,6 +20,7 @@ ROWS = [
 # Many filler names, so that the lookup reads first words with its trie pattern, as the real one does.
 FILLER = [{"name": f"Filler{n} Holdings", "aliases": "", "country": "CN"} for n in range(80)]
 SMALL, LARGE = Gazetteer.from_rows(ROWS), Gazetteer.from_rows(ROWS + FILLER)
+ARTICLE = Gazetteer.of_surfaces(LARGE.by_surface)  # many names of one article: every name word is read
 
 _NAME_WORD = re.compile(r"(?<![\w&])(?:[A-Z0-9]|[a-z]++[A-Z])[\w&'’.-]*")
 
@@ -54,7 +55,7 @@ PIECES = ["Acme", "Acme Robotics", "ACME", "Moody's", "Moody’s", "xAI", "OpenG
 
 @given(st.lists(st.sampled_from(PIECES), max_size=14).map("".join))
 def test_find_finds_what_reading_every_name_word_finds(text):
-    for gaz in (SMALL, LARGE):
+    for gaz in (SMALL, LARGE, ARTICLE):
         assert names(gaz, text) == reference_find(gaz, text)
 
 

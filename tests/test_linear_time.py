@@ -16,6 +16,10 @@ _WORDS = random.Random(16)
 _CAPITALISED = " ".join(_WORDS.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ") +
                         "".join(_WORDS.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(_WORDS.randint(1, 8)))
                         for _ in range(4000))
+# Names no gazetteer knows, each found from its cue: an article that introduces thousands of companies.
+_NEW_COMPANIES = " ".join("The Shanghai-based start-up " + "".join(
+    _WORDS.choice("BCDFGHKLMNPRSTVZ") + _WORDS.choice("aeiou") for _ in range(4)).capitalize() + " Robotics raised money."
+    for _ in range(6000)) + " "
 # Each shape is a unit repeated to the wanted length.
 SHAPES = {
     "capitals": "A",
@@ -30,6 +34,7 @@ SHAPES = {
     "one long sentence": "the company said that it would invest $5bn in data centres in China and ",
     "repeated company names": "Nvidia Alibaba Group Tencent Holdings OpenAI Zhipu AI ",
     "known names joined into one word": "Nvidia.Alibaba-Tencent'OpenAI’",
+    "new companies": _NEW_COMPANIES,
     "names and roles": "Li Wei, chief executive of Zhipu AI, and Sarah Cole, founder of Halcyon Partners, ",
     "initials": "A. B. C. ",
     "amounts in one clause": "¥5 billion or 3 billion yuan (US$400 million), ",

@@ -40,6 +40,8 @@ class Gazetteer:
     by_first_word: dict[str, list[str]] = field(default_factory=dict)
     _loose: dict[str, Company] | None = field(default=None, repr=False)
     _first_words: "_FirstWords | None" = field(default=None, repr=False)
+    # Built once from reference rows, not for one article: worth compiling into a pattern.
+    _reference: bool = field(default=True, repr=False)
 
     @classmethod
     def from_rows(cls, rows: list[dict]) -> "Gazetteer":
@@ -58,7 +60,7 @@ class Gazetteer:
     @classmethod
     def of_surfaces(cls, surfaces: dict[str, Company]) -> "Gazetteer":
         """A lookup over given surface forms, such as the names one article introduces."""
-        gaz = cls(list(dict.fromkeys(surfaces.values())), dict(surfaces))
+        gaz = cls(list(dict.fromkeys(surfaces.values())), dict(surfaces), _reference=False)
         gaz._index_first_words()
         return gaz
 
@@ -90,7 +92,7 @@ class Gazetteer:
         token is a first word starts at one. Reading these few places, not every capitalised
         word, is what makes a lookup cheap."""
         if self._first_words is None:
-            self._first_words = _FirstWords.of(self.by_first_word)
+            self._first_words = _FirstWords.of(self.by_first_word, self._reference)
         return self._first_words.openings(text)
 
     def lookup(self, surface: str) -> Company | None:
@@ -120,19 +122,22 @@ _MANY = 64  # first words: from this many on, one trie pattern finds them faster
 
 @dataclass(frozen=True)
 class _FirstWords:
-    """The first words of a gazetteer's surface forms, found in a text: those that can open a
-    name word with a capital or digit by one trie pattern (the engine skips to those
-    characters), the rest ("xAI") by str.find."""
+    """The first words of a gazetteer's surface forms, found in a text. A few are found by
+    str.find. Many of a reference gazetteer: those that open with a capital or digit by one trie
+    pattern (the engine skips to those characters), the rest ("xAI") by str.find. Many of one
+    article's: every name word is read, as compiling them would cost more than it saves."""
 
     pattern: re.Pattern | None
     others: tuple[str, ...]
 
     @classmethod
-    def of(cls, keys) -> "_FirstWords":
+    def of(cls, keys, reference: bool) -> "_FirstWords":
         # A key no name word can start with ("stc", "e&") is never found: it is left out.
         keys = [key for key in keys if _NAME_WORD.match(key)]
         if len(keys) < _MANY:
             return cls(None, tuple(keys))
+        if not reference:
+            return cls(_NAME_WORD, ())
         capitalised = {key for key in keys if key[0].isupper() or key[0].isdigit()}
         return cls(re.compile(alternation(capitalised, not_after=r"[\w&]")),
                    tuple(key for key in keys if key not in capitalised))
