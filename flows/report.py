@@ -28,25 +28,24 @@ def write_report(data_dir: str, out: str | Path | None = None) -> Path:
 
     target = Path(out) if out else local_dir(str(data_dir)) / "reports" / "report.html"
     target.parent.mkdir(parents=True, exist_ok=True)
-    page = render_report(load_tables(data_dir), str(data_dir))
+    page = render_report(load_tables(data_dir), str(data_dir), lambda table, ids: _evidence(data_dir, table, ids))
     staged = target.with_suffix(".html.tmp")
     staged.write_text(page, encoding="utf-8")
     staged.replace(target)  # a reader never sees half a report
     return target
 
 
-# The columns the report reads (lists and offsets of every row would cost memory in proportion to
-# the tables); the evidence only of the rows it may show (a superset of them).
-COLUMNS = {"articles": ["article_id", "source", "title", "published_at"], "company_mentions": ["article_id"],
-           "forecasts": ["article_id"], "people": ["article_id", "name", "organization"],
+# The columns the report reads (lists, offsets and evidence of every row would cost memory in
+# proportion to the tables; no column of the tables it only counts); the evidence of the rows it
+# shows is read once they are chosen.
+COLUMNS = {"articles": ["article_id", "source", "title", "published_at"], "company_mentions": [],
+           "forecasts": [], "people": ["article_id", "name", "organization"],
            "funding": ["funding_id", "article_id", "company", "country", "event_type", "status", "round",
                        "amount_usd", "is_aggregate", "event_date", "event_date_precision", "published_at",
                        "event_key"],
            "energy_metrics": ["metric_id", "article_id", "region", "sector", "metric", "value", "value_max", "unit",
                               "comparator", "year", "is_projection", "source_org"]}
-SHOWN = {"funding": ("funding_id", [("status", "=", "completed"), ("event_type", "in", ["ipo", "equity_round"])]),
-         "energy_metrics": ("metric_id", [("is_projection", "=", True), ("sector", "in", ["data_centers", "ai"]),
-                                          ("metric", "=", "electricity_demand")])}
+KEYS = {"funding": "funding_id", "energy_metrics": "metric_id"}  # tables whose rows the report lists
 
 
 def load_tables(data_dir: str) -> dict[str, pd.DataFrame]:
@@ -60,15 +59,20 @@ def load_tables(data_dir: str) -> dict[str, pd.DataFrame]:
         names = {f.name for f in stored.schema().fields}
         columns = [c for c in COLUMNS[table] if c in names] if table in COLUMNS else None
         tables[table] = storage.load_table(table, data_dir, columns=columns)
-        if table in SHOWN:
-            key, shown = SHOWN[table]
-            evidence = storage.load_table(table, data_dir, columns=[key, "evidence"], filters=shown)
-            tables[table] = tables[table].merge(evidence, on=key, how="left")
     return tables
 
 
-def render_report(tables: dict[str, pd.DataFrame], data_dir: str = "") -> str:
-    """The report's HTML."""
+def _evidence(data_dir: str, table: str, ids: list[str]) -> dict[str, str]:
+    """The evidence of some rows of a table, by row key."""
+    if not ids:
+        return {}
+    rows = storage.load_table(table, data_dir, columns=[KEYS[table], "evidence"], filters=[(KEYS[table], "in", ids)])
+    return dict(zip(rows[KEYS[table]], rows["evidence"]))
+
+
+def render_report(tables: dict[str, pd.DataFrame], data_dir: str = "", evidence=None) -> str:
+    """The report's HTML; `evidence(table, ids)` gives the evidence of the rows it lists when the
+    frames hold none (a dict by row key)."""
     articles = tables.get("articles")
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     head = f"<h1>AI race tables: analyst report</h1><p class=meta>Data: {_e(data_dir)} &middot; written {stamp}</p>"
@@ -78,6 +82,7 @@ def render_report(tables: dict[str, pd.DataFrame], data_dir: str = "") -> str:
         return _page(head + body)
     links = {r.article_id: (_href(r.source), r.title if isinstance(r.title, str) and r.title else
                             Path(str(r.source)).name) for r in articles.itertuples()}
+    links = _Links(links, evidence)
     sections = [_overview(tables), _funding(tables.get("funding"), links), _forecasts(tables.get("energy_metrics"), links),
                 _energy(tables.get("energy_metrics")), _mentions(tables.get("companies"), tables.get("people")),
                 _articles(articles)]
@@ -116,7 +121,7 @@ def _funding(funding: pd.DataFrame | None, links: dict) -> str:
                       [COLORS.get(c, COLORS["other"]) for c in top["raiser_country"]])
     table = _table(top, links, [("company", "Raiser"), ("raiser_country", "Country"), ("event_type", "Type"),
                                 ("round", "Round"), ("amount_usd", "USD"), ("event_date", "Date"),
-                                ("published_at", "Article date")])
+                                ("published_at", "Article date")], "funding")
     return (f"<section><h2>Funding</h2><p><b>{len(events)}</b> completed events with a figure "
             f"(IPOs, equity rounds, investments, grants), <b>{_usd(total)}</b> in all: {per_country}. "
             f"Not counted here: debt raised, {_usd(apart['debt'])}; acquisitions, {_usd(apart['acquisition'])}.</p>"
@@ -144,7 +149,8 @@ def _forecasts(energy: pd.DataFrame | None, links: dict) -> str:
                   upto=twh["value_max"]) if not twh.empty else ""
     table = _table(rows, links, [("year", "Target year"), ("region", "Region"), ("sector", "Sector"),
                                  ("value", "Value"), ("value_max", "Up to"), ("unit", "Unit"),
-                                 ("comparator", "Cmp"), ("source_org", "Source"), ("reports", "Reports")])
+                                 ("comparator", "Cmp"), ("source_org", "Source"), ("reports", "Reports")],
+                   "energy_metrics")
     distinct = int(found.groupby(shape.FORECAST_FIGURE, dropna=False).ngroups)
     note = f"<p><b>{len(found):,}</b> forecasts, <b>{distinct:,}</b> distinct" + (
         f"; the {len(rows)} given most often are shown (all are in the energy_metrics table, "
@@ -303,9 +309,20 @@ def _number(value: float) -> str:
 
 # ---- HTML -----------------------------------------------------------------------------------
 
-def _table(rows: pd.DataFrame, links: dict, columns: list[tuple[str, str]]) -> str:
+class _Links(dict):
+    """Each article's (href, title), and where to read the evidence of the rows a table lists."""
+
+    def __init__(self, links: dict, evidence=None):
+        super().__init__(links)
+        self.evidence = evidence
+
+
+def _table(rows: pd.DataFrame, links: _Links, columns: list[tuple[str, str]], table: str) -> str:
     head = "".join(f"<th>{_e(label)}</th>" for _, label in columns) + "<th>Article and evidence</th>"
     body = []
+    if "evidence" not in rows.columns and links.evidence is not None:
+        found = links.evidence(table, rows[KEYS[table]].tolist())
+        rows = rows.assign(evidence=rows[KEYS[table]].map(found))
     for r in rows.to_dict("records"):
         cells = "".join(f"<td>{_cell(name, r.get(name), r.get('event_date_precision'))}</td>" for name, _ in columns)
         href, title = links.get(r["article_id"], ("", r["article_id"]))
