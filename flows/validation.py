@@ -172,6 +172,7 @@ class Validator:
         key = ValidationResultIdentifier(batch_identifier=batch.id, run_id=run,
                                          expectation_suite_identifier=ExpectationSuiteIdentifier(name=table))
         self.context.validation_results_store.set(key, result)
+        _forget(batch)
         outcome = _outcome(table, frame, result.results)
         for index, reasons in misfit_offsets(frame.reset_index(drop=True)).items():
             outcome.rejected.setdefault(index, []).extend(reasons)
@@ -204,6 +205,14 @@ class Validator:
             self._definitions[table] = asset.get_batch_definition("whole") if "whole" in names else \
                 asset.add_batch_definition_whole_dataframe("whole")
         return self._definitions[table]
+
+
+def _forget(batch) -> None:
+    """Drop a validated batch from GX's caches: its execution engine keeps each table's last batch
+    (a whole chunk of rows as a data frame) until the next one of that table, for the whole run."""
+    manager = batch.data.execution_engine.batch_manager
+    manager.batch_cache.pop(batch.id, None)
+    manager.batch_data_cache.pop(batch.id, None)
 
 
 _PREPARING = threading.Lock()

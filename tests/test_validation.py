@@ -183,3 +183,22 @@ def test_the_index_reads_each_result_file_once_and_rebuilds_a_damaged_record(tmp
     assert docs_page.stored_results(tmp_path) == first
     (tmp_path / docs_page.OUTCOMES).write_text("{damaged", encoding="utf-8")
     assert [(r.success, r.evaluated) for r in docs_page.stored_results(tmp_path)] == [(False, 0)]
+
+
+def test_a_validated_frame_is_not_kept_by_great_expectations(tmp_path):
+    # GX kept each table's last batch, a whole chunk of rows, for the rest of the run.
+    import gc
+    import weakref
+
+    from flows.validation import Validator
+
+    validator = Validator(tmp_path)
+    frame = _frame([_funding(), _funding(funding_id="00000000000000e2", amount=-5.0)])
+    outcome = validator.validate("funding", frame, "run")
+    assert list(outcome.rejected) == [1]  # validated, with a row-level failure found
+    held = [weakref.ref(o) for o in gc.get_objects() if isinstance(o, pd.DataFrame) and o is not frame
+            and len(o) == 2 and list(o.columns) == list(frame.columns)]
+    del frame
+    gc.collect()
+    assert [ref() for ref in held if ref() is not None] == []
+    assert not validator.source.get_execution_engine().batch_manager.batch_data_cache
