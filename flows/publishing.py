@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Callable, Iterator
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -151,23 +152,25 @@ _EVENT_COLUMNS = ["funding_id", "article_id", "company_id", "event_type", "amoun
 def funding_table(data_dir: str, funding, ids: list[str]) -> Rows:
     """This run's funding rows (a table or Rows) with event keys computed over the whole table
     after the run, plus every row of other articles whose event key that changes (they are
-    rewritten too); read a part at a time."""
+    rewritten too); read a part at a time. The rows are grouped as Arrow, one raiser at a time
+    as pandas: a large run's table is never whole in Python objects."""
     schema = storage.arrow_schema(TABLES["funding"][0])
     old = storage.read_arrow(data_dir, "funding")
     old = None if old is None else _conformed(old, schema)
     kept = old.filter(pc.invert(pc.is_in(old["article_id"], pa.array(ids, pa.string())))) \
         if old is not None else schema.empty_table()
-    both = pa.concat_tables([kept.select(_EVENT_COLUMNS), funding.select(_EVENT_COLUMNS)]).to_pandas()
-    keys = _event_keys(both).tolist()
-    changed = {article for article, stored, key in zip(both["article_id"], both["event_key"], keys[:kept.num_rows])
-               if stored != key}
-    rekeyed = kept.filter(pc.is_in(kept["article_id"], pa.array(sorted(changed), pa.string())))
-    key_of = dict(zip(both["funding_id"], keys))  # funding_id is the table's key
-    del both, keys
+    both = pa.concat_tables([kept.select(_EVENT_COLUMNS), funding.select(_EVENT_COLUMNS)])
+    keys = _event_keys(both)
+    stored = both.column("event_key").slice(0, kept.num_rows)
+    differs = pc.fill_null(pc.not_equal(stored, keys.slice(0, kept.num_rows)), True)  # a null key differs
+    changed = pc.unique(pc.filter(both.column("article_id").slice(0, kept.num_rows), differs))
+    rekeyed = kept.filter(pc.is_in(kept["article_id"], changed))
+    funding_ids = both.column("funding_id").combine_chunks()  # the table's key
+    del both, old
     field = schema.field("event_key")
 
     def keyed(part: pa.Table) -> pa.Table:
-        column = pa.array([key_of[f] for f in part.column("funding_id").to_pylist()], pa.string())
+        column = keys.take(pc.index_in(part.column("funding_id"), value_set=funding_ids))
         return part.set_column(part.schema.get_field_index("event_key"), field, column)
 
     def parts():
@@ -177,13 +180,21 @@ def funding_table(data_dir: str, funding, ids: list[str]) -> Rows:
     return Rows(schema, parts)
 
 
-def _event_keys(funding: pd.DataFrame) -> pd.Series:
-    """event_keys() one raiser at a time: an event never spans raisers (rows without one are
-    events of their own), and a large run's reports are Python objects while they are grouped."""
-    if funding.empty:
-        return event_keys(funding)
-    groups = funding.groupby("company_id", dropna=False, sort=False)
-    return pd.concat([event_keys(group) for _, group in groups]).reindex(funding.index)
+def _event_keys(funding: pa.Table) -> pa.Array:
+    """event_keys() one raiser at a time, in row order: an event never spans raisers (rows without
+    one are events of their own), and only one raiser's reports are Python objects at a time."""
+    keys = np.empty(funding.num_rows, dtype=object)
+    raisers = pc.dictionary_encode(funding.column("company_id")).combine_chunks()
+    codes = raisers.indices.to_numpy(zero_copy_only=False)  # nulls: NaN
+    for code in range(len(raisers.dictionary)):
+        _keys_of(funding, np.flatnonzero(codes == code), keys)
+    _keys_of(funding, np.flatnonzero(pc.is_null(raisers).to_numpy(zero_copy_only=False)), keys)
+    return pa.array(keys, pa.string())
+
+
+def _keys_of(funding: pa.Table, rows: np.ndarray, keys: np.ndarray) -> None:
+    if len(rows):
+        keys[rows] = event_keys(funding.take(rows).to_pandas()).to_numpy(dtype=object)
 
 
 def _conformed(table: pa.Table, schema: pa.Schema) -> pa.Table:
