@@ -135,14 +135,38 @@ def _after_run(data_dir: str, table: str, replaced: list[str], new: pa.Table, co
     return pd.concat([p for p in parts if len(p)] or parts[-1:], ignore_index=True)
 
 
-def companies_table(data_dir: str, mentions: pa.Table, articles: pa.Table, ids: list[str]) -> pa.Table:
-    """The companies table recomputed over all mentions after this run."""
-    all_mentions = _after_run(data_dir, "company_mentions", ids, mentions,
-                              ["article_id", "company_id", "name", "surface", "n_mentions", "country"])
+MENTIONS_AT_ONCE = 100_000  # mentions aggregated as pandas at a time: a part of the companies
+
+
+def companies_table(data_dir: str, mentions, articles: pa.Table, ids: list[str]) -> pa.Table:
+    """The companies table recomputed over all mentions after this run (a table or Rows). Each
+    company's row depends on its mentions alone, so they are aggregated a part of the companies
+    at a time: all mentions of a large data dir as pandas took hundreds of MB."""
+    all_mentions = _mentions_after_run(data_dir, ids, mentions)
     all_articles = _after_run(data_dir, "articles", ids, articles,
                               ["article_id", "published_at", "ingested_at"]).set_index("article_id")
     dates = all_articles["published_at"].fillna(all_articles["ingested_at"])
-    return storage.to_arrow(aggregate_companies(all_mentions, dates, company_facts()), TABLES["companies"][0])
+    parts = all_mentions.num_rows // MENTIONS_AT_ONCE + 1
+    codes = pc.dictionary_encode(all_mentions.column("company_id")).combine_chunks().indices
+    rows = []
+    for part in range(parts):  # mentions without a company_id are no company's: left out, as by groupby
+        chosen = all_mentions.filter(pc.equal(pc.remainder(codes, parts), part))
+        rows += aggregate_companies(chosen.to_pandas(), dates, company_facts())
+    return storage.to_arrow(sorted(rows, key=lambda row: row.company_id), TABLES["companies"][0])
+
+
+_MENTION_COLUMNS = ["article_id", "company_id", "name", "surface", "n_mentions", "country"]
+
+
+def _mentions_after_run(data_dir: str, replaced: list[str], new) -> pa.Table:
+    """The company mentions (the columns companies are made of) once this run replaces the rows
+    of `replaced`, as Arrow."""
+    parts = [new.select(_MENTION_COLUMNS)]
+    old = storage.read_arrow(data_dir, "company_mentions", columns=_MENTION_COLUMNS)
+    if old is not None:
+        old = old.filter(pc.invert(pc.is_in(old["article_id"], pa.array(replaced, pa.string()))))
+        parts.insert(0, old.cast(parts[0].schema))
+    return pa.concat_tables(parts)
 
 
 _EVENT_COLUMNS = ["funding_id", "article_id", "company_id", "event_type", "amount_usd", "event_date",
