@@ -44,7 +44,6 @@ EVENT_WORDS = [
     ("invest", "backed", "backing", "stake", "contribut", "put in", "putting in"),
     ("grant", "subsid"),
 ]
-_ANY_EVENT_WORD = tuple(dict.fromkeys(word for words in EVENT_WORDS for word in words))
 # Where the one raising money is the object: "invested in X", "lent X", "a round for X", "acquire X".
 _OBJECT_RAISER = CaselessPattern(
     r"\b(?:invest(?:s|ed|ing)?\b(?:[^.;]|\.(?=\d))*?\b(?:in|into|on)|investments?\sin(?:to)?|lent|lends?|lending to|acquir\w*|buy|bought|"
@@ -432,9 +431,6 @@ def _sentence_events(ctx, sentence, spans, topic, previous, listed) -> list[Fund
         return rows  # no amount in the sentence, none in its clauses (the figures reuse this scan)
     for start, end in _clauses(text):
         clause = text[start:end]
-        low = lowered(clause)
-        if not any(word in low for word in _ANY_EVENT_WORD):
-            continue  # no cue of any event (every cue holds one of its words): its amounts are not read
         # The clause's own companies, found by bisection (spans are in text order): a sentence
         # may hold thousands of clauses and companies.
         first, last = (bisect_left(spans, sentence.start + at, key=lambda s: s.start) for at in (start, end))
