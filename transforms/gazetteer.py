@@ -143,7 +143,8 @@ class _FirstWords:
                    tuple(key for key in keys if key not in capitalised))
 
     def openings(self, text: str) -> list[int]:
-        """Sorted positions where a key starts after no word character (nor "&")."""
+        """Sorted positions, after no word character (nor "&"), where a key may start: every
+        name word that is a key or a key's possessive starts at one."""
         found = [m.start() for m in self.pattern.finditer(text)] if self.pattern else []
         for key in self.others:
             at = text.find(key)
