@@ -43,8 +43,12 @@ COLUMNS = {"articles": ["article_id", "source", "title", "published_at"], "compa
            "funding": ["funding_id", "article_id", "company", "country", "event_type", "status", "round",
                        "amount_usd", "is_aggregate", "event_date", "event_date_precision", "published_at",
                        "event_key"],
-           "energy_metrics": ["metric_id", "article_id", "region", "sector", "metric", "value", "value_max", "unit",
-                              "comparator", "year", "is_projection", "source_org"]}
+           "energy_metrics": ["region", "sector", "metric", "is_projection"]}
+# The forecasts section's rows of energy_metrics, read apart (a few of the table's rows).
+FORECASTS = (["metric_id", "article_id", "region", "sector", "metric", "value", "value_max", "unit", "comparator",
+              "year", "is_projection", "source_org"],
+             [("is_projection", "=", True), ("sector", "in", ["data_centers", "ai"]),
+              ("metric", "=", "electricity_demand")])
 KEYS = {"funding": "funding_id", "energy_metrics": "metric_id"}  # tables whose rows the report lists
 
 
@@ -59,6 +63,9 @@ def load_tables(data_dir: str) -> dict[str, pd.DataFrame]:
         names = {f.name for f in stored.schema().fields}
         columns = [c for c in COLUMNS[table] if c in names] if table in COLUMNS else None
         tables[table] = storage.load_table(table, data_dir, columns=columns)
+    if "energy_metrics" in tables:
+        tables["demand_forecasts"] = storage.load_table("energy_metrics", data_dir, columns=FORECASTS[0],
+                                                        filters=FORECASTS[1])
     return tables
 
 
@@ -71,8 +78,9 @@ def _evidence(data_dir: str, table: str, ids: list[str]) -> dict[str, str]:
 
 
 def render_report(tables: dict[str, pd.DataFrame], data_dir: str = "", evidence=None) -> str:
-    """The report's HTML; `evidence(table, ids)` gives the evidence of the rows it lists when the
-    frames hold none (a dict by row key)."""
+    """The report's HTML from the tables (some of their columns); `demand_forecasts` may hold the
+    forecast rows of energy_metrics apart, and `evidence(table, ids)` gives the evidence of the
+    rows it lists when the frames hold none (a dict by row key)."""
     articles = tables.get("articles")
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     head = f"<h1>AI race tables: analyst report</h1><p class=meta>Data: {_e(data_dir)} &middot; written {stamp}</p>"
@@ -83,7 +91,7 @@ def render_report(tables: dict[str, pd.DataFrame], data_dir: str = "", evidence=
     links = {r.article_id: (_href(r.source), r.title if isinstance(r.title, str) and r.title else
                             Path(str(r.source)).name) for r in articles.itertuples()}
     links = _Links(links, evidence)
-    sections = [_overview(tables), _funding(tables.get("funding"), links), _forecasts(tables.get("energy_metrics"), links),
+    sections = [_overview(tables), _funding(tables.get("funding"), links), _forecasts(tables.get("demand_forecasts", tables.get("energy_metrics")), links),
                 _energy(tables.get("energy_metrics")), _mentions(tables.get("companies"), tables.get("people")),
                 _articles(articles)]
     return _page(head + "".join(sections))
@@ -92,7 +100,8 @@ def render_report(tables: dict[str, pd.DataFrame], data_dir: str = "", evidence=
 # ---- sections -------------------------------------------------------------------------------
 
 def _overview(tables: dict[str, pd.DataFrame]) -> str:
-    counts = "".join(f"<li><b>{len(frame):,}</b> {_e(name.replace('_', ' '))}</li>" for name, frame in tables.items())
+    counts = "".join(f"<li><b>{len(frame):,}</b> {_e(name.replace('_', ' '))}</li>" for name, frame in tables.items()
+                     if name in TABLES)
     return f"<section><h2>What is in the tables</h2><ul class=counts>{counts}</ul>" \
            "<p>Funding figures count completed events with a figure, each real-world event once " \
            "(one row per <code>event_key</code>), and leave out figures that cover several raisers " \

@@ -87,8 +87,8 @@ def energy_by_region_sector(energy: pd.DataFrame) -> pd.DataFrame:
     if energy.empty:
         return pd.DataFrame()
     regions = energy["region"].fillna(UNKNOWN)
-    table = energy.assign(region=regions).pivot_table(index="region", columns="sector", values="metric_id",
-                                                      aggfunc="count", fill_value=0)
+    table = energy.assign(region=regions).pivot_table(index="region", columns="sector", aggfunc="size",
+                                                      fill_value=0)
     order = [r for r in ("US", "CN", "EU", "WORLD") if r in table.index]
     order += table.drop(index=order).sum(axis=1).sort_values(ascending=False).index.tolist()
     return table.reindex(order)
