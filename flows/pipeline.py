@@ -163,6 +163,10 @@ class Batches:
         self.ids: list[str] = []  # every article taken, in order
         self.futures: list = []
         self._started = started
+        # Batches are submitted from inside the land-files task too: in the flow's own context,
+        # so that each is the flow run's task (Dask would otherwise serialise the landing task's
+        # context with it, this object included).
+        self._context = contextvars.copy_context()
         self._taken: set[str] = set()
         self._waiting: list[str] = []
         self._full: list[list[str]] = []  # batches waiting for the workers to start
@@ -185,8 +189,8 @@ class Batches:
             self._waiting = []
         if self._started is None or self._started.ready(wait=last):
             for ids in self._full:
-                self.futures.append(extract_batch.submit(ids, self.root, self.staging, len(self.futures),
-                                                         self.run_id, self.version))
+                self.futures.append(self._context.run(extract_batch.submit, ids, self.root, self.staging,
+                                                      len(self.futures), self.run_id, self.version))
             self._full = []
 
     @contextmanager

@@ -34,6 +34,37 @@ def test_dask_cluster_extraction_matches_in_process(prefect_server, tmp_path):
     assert any(run.name.startswith("extract-batch") for run in runs)
 
 
+def test_batches_submitted_while_articles_land_give_in_process_rows(prefect_server, tmp_path, monkeypatch):
+    """The workers are up before landing starts, so with one article a batch every batch is
+    submitted from inside the land-files task run, as most are on a large run (Dask once failed
+    to serialise that task's context with them)."""
+    from flows import pipeline as flow_module
+
+    class StartedFirst(flow_module.WorkerStart):
+        def __init__(self, start):
+            super().__init__(start)
+            self.join()
+
+    monkeypatch.setattr(flow_module, "WorkerStart", StartedFirst)
+    corpus = _corpus(tmp_path)
+    pipeline(sources=[str(corpus)], data_dir=str(tmp_path / "local"))
+    summary = with_workers(2)(sources=[str(corpus)], data_dir=str(tmp_path / "dask"), batch_size=1, workers=2)
+    assert summary.blocked is None and summary.articles_extracted == 4
+    assert snapshot(tmp_path / "dask") == snapshot(tmp_path / "local")
+
+
+def _corpus(tmp_path: Path) -> Path:
+    """The seed article and three short stories of our own."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(ROOT / "seeds" / "articles" / "seed-ai-race.txt", corpus)
+    for i, company in enumerate(["Lumora Robotics Inc", "Qilin Compute Ltd", "Arden Grid Co"]):
+        (corpus / f"story-{i}.txt").write_text(
+            f"{company} raised ${5 + i} million in a Series A round led by Sequoia Capital, it said on Monday. "
+            f"US data centre electricity demand will reach {400 + i} TWh by 2030, analysts said.\n")
+    return corpus
+
+
 @pytest.fixture
 def dask_cluster(prefect_server, tmp_path):
     """A Dask scheduler and two workers, each its own process on 127.0.0.1, as on a cluster: the
@@ -66,13 +97,7 @@ def dask_cluster(prefect_server, tmp_path):
 
 
 def test_separate_scheduler_and_workers_give_in_process_rows(dask_cluster, tmp_path):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    shutil.copy(ROOT / "seeds" / "articles" / "seed-ai-race.txt", corpus)
-    for i, company in enumerate(["Lumora Robotics Inc", "Qilin Compute Ltd", "Arden Grid Co"]):
-        (corpus / f"story-{i}.txt").write_text(
-            f"{company} raised ${5 + i} million in a Series A round led by Sequoia Capital, it said on Monday. "
-            f"US data centre electricity demand will reach {400 + i} TWh by 2030, analysts said.\n")
+    corpus = _corpus(tmp_path)
     pipeline(sources=[str(corpus)], data_dir=str(tmp_path / "local"))
     summary = with_workers(dask_address=dask_cluster)(sources=[str(corpus)], data_dir=str(tmp_path / "cluster"),
                                                       batch_size=1)
