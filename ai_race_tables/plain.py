@@ -99,7 +99,7 @@ def _write_rows(data_dir: str | Path, table: str, handle) -> None:
     dataset = storage.open_table(data_dir, table).to_pyarrow_dataset()
     schema = with_pandas_metadata(described(table, dataset.schema.empty_table())).schema
     with pq.ParquetWriter(handle, schema) as writer:
-        for batch in dataset.to_batches():
+        for batch in dataset.to_batches(batch_readahead=0, fragment_readahead=0):  # one row group held at a time
             writer.write_batch(batch)
 
 
