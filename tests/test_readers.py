@@ -3,6 +3,7 @@ of runs, backfills, compaction and a killed run; old-layout data dirs are moved 
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 from pathlib import Path
 
@@ -96,7 +97,14 @@ def test_a_data_dir_in_the_old_layout_is_moved_on_the_next_run(prefect_server, t
     for table in TABLES:  # back to the old layout: Delta tables at processed/TABLE, no plain files
         (processed / f"{table}.parquet").unlink()
         shutil.move(processed / "_delta" / table, processed / table)
-    summary = pipeline(sources=["seeds/articles"], data_dir=str(data_dir))
+    # Prefect sets up logging at a process's first run, replacing the root's handlers (caplog's
+    # among them): the flow's own logger is listened to as well.
+    flow_logs = logging.getLogger("prefect.flow_runs")
+    flow_logs.addHandler(caplog.handler)
+    try:
+        summary = pipeline(sources=["seeds/articles"], data_dir=str(data_dir))
+    finally:
+        flow_logs.removeHandler(caplog.handler)
     assert summary.blocked is None and summary.articles_extracted == 0
     assert [r for r in caplog.records if "new layout" in r.getMessage()]
     assert not any((processed / t).exists() for t in TABLES)
