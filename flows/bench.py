@@ -174,7 +174,7 @@ def main() -> None:
     chars = generate(corpus, n)
 
     start = time.perf_counter()
-    start_api()  # as `python -m flows run` starts: Great Expectations loads beside the server
+    start_api(extracts_here=workers <= 1)  # as `flows run` starts: Great Expectations loads beside the server
     flow = with_workers(workers)
     flow(sources=[str(empty)], data_dir=str(work / "warm"))
     startup = IMPORT_SECONDS + time.perf_counter() - start

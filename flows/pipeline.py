@@ -387,26 +387,29 @@ def with_workers(workers: int = 1, dask_address: str | None = None):
         "env": {"PREFECT_API_URL": _api_url()}, "config": dask.config.merge(dask.config.config, WORKER_CONFIG)}))
 
 
-def start_api(data_dir: str | None = None) -> float:
+def start_api(data_dir: str | None = None, extracts_here: bool = True) -> float:
     """Start this process's temporary Prefect server now, unless PREFECT_API_URL names a running
-    one, while Great Expectations and the extractors load beside it (seconds off the critical
-    path) and, given the run's data dir, its validation is set up; the seconds spent waiting."""
+    one, while Great Expectations (and the extractors, when this process extracts) load beside
+    it (seconds off the critical path) and, given the run's data dir, its validation is set up;
+    the seconds spent waiting. With workers elsewhere, the extractors stay out of this process:
+    they would only hold memory."""
     from prefect.settings import PREFECT_API_URL
 
     if PREFECT_API_URL.value():  # no wait to fill: the loading overlaps the run's first stages
-        threading.Thread(target=_warm_up, daemon=True).start()
+        threading.Thread(target=_warm_up, args=(None, extracts_here), daemon=True).start()
         return 0.0
     start = time.perf_counter()
-    loading = threading.Thread(target=_warm_up, args=(data_dir,), daemon=True)
+    loading = threading.Thread(target=_warm_up, args=(data_dir, extracts_here), daemon=True)
     loading.start()
     _api_url()
     loading.join()  # done long before the server, but the run must not set up validation beside it
     return time.perf_counter() - start
 
 
-def _warm_up(data_dir: str | None = None) -> None:
+def _warm_up(data_dir: str | None, extracts_here: bool) -> None:
     import_gx()
-    load_extractors()
+    if extracts_here:
+        load_extractors()
     import matplotlib.figure  # noqa: F401 - the run's report draws with it: half a second to import
     if data_dir is not None:
         try:

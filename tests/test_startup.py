@@ -12,3 +12,14 @@ def test_run_block_reports_the_server_wait_apart_from_the_stages(tmp_path):
     assert "land 0.1, extract 0.5, validate 1.2, publish 0.2" in line
     assert "14.2 waiting for a temporary Prefect server" in line
     assert "waiting" not in run_block(summary, str(tmp_path))
+
+
+def test_the_extractors_load_beside_the_server_only_when_this_process_extracts(monkeypatch):
+    from flows import pipeline
+
+    loaded = []
+    monkeypatch.setattr(pipeline, "load_extractors", lambda: loaded.append(True))
+    pipeline._warm_up(None, extracts_here=False)  # workers elsewhere: the model would only hold memory
+    assert loaded == []
+    pipeline._warm_up(None, extracts_here=True)
+    assert loaded == [True]
