@@ -59,7 +59,8 @@ def arrow_schema(row_type: type) -> pa.Schema:
 def to_arrow(rows: list, row_type: type) -> pa.Table:
     """Rows (dataclasses) as an Arrow table with their type's schema."""
     names = [f.name for f in dataclasses.fields(row_type)]  # shallow: asdict deep-copies every list
-    return pa.Table.from_pylist([{n: getattr(r, n) for n in names} for r in rows], schema=arrow_schema(row_type))
+    # Column by column: from_pylist builds a dict per row, then reads each back into columns.
+    return pa.Table.from_pydict({n: [getattr(r, n) for r in rows] for n in names}, schema=arrow_schema(row_type))
 
 
 def processed_uri(data_dir: str | Path) -> str:

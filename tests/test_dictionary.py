@@ -66,3 +66,16 @@ def test_described_puts_the_metadata_back_on_rows_read_from_delta():
     assert again.schema.field("kind").metadata[b"allowed_values"].startswith(b"ai | auto")
     assert again.schema.names == bare.schema.names
     assert dictionary.described("_runs", bare) is bare
+
+
+def test_rows_become_arrow_with_every_value_in_place(refs):
+    from transforms.extract import ArticleText, extract_article
+
+    text = ("Shanghai-based start-up Qilin Robotics Inc raised $40 million in a Series B round led by "
+            "Tencent Holdings, said Li Wei, its chief executive. China's data centre demand will reach "
+            "300 TWh by 2030, analysts said.")
+    rows = extract_article(ArticleText("a1", text, None), refs, run_id="r", extractor_version="v")
+    for table in ("company_mentions", "people", "funding", "forecasts", "energy_metrics"):
+        items = getattr(rows, table)
+        assert items, table  # the sentence feeds every table
+        assert storage.to_arrow(items, TABLES[table][0]).to_pylist() == [dataclasses.asdict(r) for r in items]
