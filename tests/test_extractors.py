@@ -298,3 +298,16 @@ def test_an_opening_organisation_is_read_as_a_backtracking_pattern_reads_it(befo
         text = before + after
         assert [(_start(m), m.span("org"), m.span("name"), m["role"]) for m in fast.finditer(text)] == \
             [(m.start(), m.span("org"), m.span("name"), m["role"]) for m in plain.finditer(text)]
+
+
+@given(st.text(alphabet="aAbBzZ09٣ &.-'’_xMcé\n,ofO", max_size=40))
+def test_runs_of_capitalised_words_are_those_of_their_pattern(text):
+    from transforms.companies import _TOKEN, runs
+    pattern = re.compile(rf"(?<![\w&.-]){_TOKEN}(?:\s(?:&\s|of\s)?{_TOKEN}){{0,7}}")
+    assert list(runs(text)) == [m.span() for m in pattern.finditer(text)]
+
+
+def test_runs_open_with_a_capital_lower_case_letters_or_digits():
+    from transforms.companies import runs
+    text = "eBay and 5Y Capital, not x5B or abcdE, backed iPhone maker Acme of Boston & Co."
+    assert [text[s:e] for s, e in runs(text)] == ["eBay", "5Y Capital", "iPhone", "Acme of Boston & Co"]

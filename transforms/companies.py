@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import NamedTuple
+from typing import Iterator, NamedTuple
 
 from transforms.gazetteer import Company, Gazetteer, slugify
 from transforms.regions import PLACES, find_places
@@ -46,7 +46,17 @@ NOT_BUSINESS = re.compile(
 # Companies not in the gazetteer are found from context: a maximal run of capitalised words is a
 # company when it ends in a business word, when a cue stands before it ("games developer X",
 # "Shanghai-based X", "shares of X") or after it ("X's shares", "X (0100.HK)", "X, a ... firm").
-_SEQUENCE = re.compile(rf"(?<![\w&.-]){_TOKEN}(?:\s(?:&\s|of\s)?{_TOKEN}){{0,7}}")
+# A run is rf"(?<![\w&.-]){_TOKEN}(?:\s(?:&\s|of\s)?{_TOKEN}){{0,7}}"; _RUN finds the same runs from
+# their first capital, which the engine skips to (the run's pattern opens with a look-behind, tried
+# at every character): a run's first word opens with that capital ("cap"), or with one to three
+# lower-case letters before it ("eBay"), or with digits ("5Y"), whose start runs() looks back for.
+_RUN = re.compile(
+    rf"[A-Z](?:(?<![\w&.-].)(?P<cap>)[\w'’-]*(?:\.[\w-]+)*"
+    rf"|(?:(?<=(?<![\w&.-])[a-z].)|(?<=(?<![\w&.-])[a-z][a-z].)|(?<=(?<![\w&.-])[a-z][a-z][a-z].)"
+    rf"|(?<=\d.)(?P<digits>))[\w-]*)"
+    rf"(?:\s(?:&\s|of\s)?{_TOKEN}){{0,7}}")
+_WORD_CHAR = re.compile(r"[\w&.-]")
+_LOWER = frozenset("abcdefghijklmnopqrstuvwxyz")
 _HEAD_END = re.compile(rf"\s(?:{ORG_HEADS})$")
 _HEADS = tuple(ORG_HEADS.split("|"))
 # A list after a plural business noun: "operators such as Vantage Data Centers, DataBank and Switch".
@@ -196,22 +206,40 @@ def _prose(text: str) -> str:
     return "\n".join(" " * len(line) if _is_heading(line) else line for line in lines)
 
 
+def runs(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of every maximal run of capitalised words, in order and not overlapping."""
+    pos = 0
+    while (match := _RUN.search(text, pos)) is not None:
+        start = match.start()
+        if match.start("digits") >= 0:
+            while start > 0 and text[start - 1].isdecimal():  # \d is a decimal digit
+                start -= 1
+            if start > 0 and _WORD_CHAR.match(text, start - 1):
+                pos = match.start() + 1  # "x5B": the digits open no word, so no run starts here
+                continue
+        elif match.start("cap") < 0:
+            while start > 0 and match.start() - start < 3 and text[start - 1] in _LOWER:  # as the look-behind
+                start -= 1
+        yield start, match.end()
+        pos = match.end()
+
+
 def _context_candidates(text: str, gazetteer: Gazetteer) -> dict[str, Company]:
     found: dict[str, Company] = {}
     prose = _prose(text)
     nothing_new = _nothing_new(gazetteer)
-    for match in _SEQUENCE.finditer(prose):
-        end = match.end() - (2 if match.group(0).endswith(("'s", "’s")) else 0)
-        run = text[match.start():end]
-        if run in nothing_new or not _has_company_cue(prose, match.start(), end):
+    for begin, finish in runs(prose):
+        end = finish - (2 if prose.endswith(("'s", "’s"), begin, finish) else 0)
+        run = text[begin:end]
+        if run in nothing_new or not _has_company_cue(prose, begin, end):
             continue
         name, owner_country = _clean_candidate(run)
         if not name or gazetteer.lookup(name) or name in found:
             continue
         if _PRODUCT_AFTER.match(text, end) or _KIND_AFTER.match(text, end) \
-                or _INSTITUTION_BEFORE.search(text, max(0, match.start() - 40), match.start()):
+                or _INSTITUTION_BEFORE.search(text, max(0, begin - 40), begin):
             continue
-        start = match.start() + text[match.start():end].find(name)
+        start = begin + text[begin:end].find(name)
         country = owner_country or _context_country(text, start, start + len(name), name)
         found[name] = _arm_of_known(name, gazetteer) or gazetteer.lookup_loose(name) \
             or Company(slugify(name), name, country, ())
