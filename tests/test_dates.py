@@ -67,3 +67,10 @@ def test_every_year_pattern_match_holds_one_of_its_words(kind, words, pattern, d
     # A text is read with a pattern only when it holds one of the pattern's words.
     written = data.draw(st.from_regex(pattern, fullmatch=True))
     assert any(word in written for word in words), (kind, written)
+
+
+@given(st.text(alphabet="0123456789 yeardcnt٣", max_size=30))
+def test_the_year_gate_is_its_written_pattern(text):
+    from transforms.dates import _MAY_HAVE_YEAR
+    written = r"\d{4}|decade|century|year|today|currently|present|period"
+    assert bool(_MAY_HAVE_YEAR.search(text)) == bool(re.search(written, text))

@@ -28,11 +28,11 @@ _NOW = re.compile(keywords_first(r"\b(?:today|currently|at present|so far this y
 _SAME = re.compile(r"\b(?:(?:by|at|to|over|during|in)\s)?(?:the\s)?(?:end\sof\s)?(?:the|that|same)\s(?:same\s)?(?:year|period)\b")
 # Every match of _SAME holds one of these within 30 characters of its start.
 _SAME_KEY, _SAME_REACH = re.compile(r"year|period"), 30
-_BY_YEAR = re.compile(r"\bby\s(?:the\s)?(?:end\sof\s)?\d{4}")
+_BY_YEAR = re.compile(keywords_first(r"\bby\s(?:the\s)?(?:end\sof\s)?\d{4}"))
 # "in 2024", found from its year (which the engine skips to) and read back to its word.
 _HISTORICAL_WORDS = ("in", "during", "for")
 _HISTORICAL = re.compile(rf"(?P<a>{YEAR})(?:" + "|".join(rf"(?<=\b{w}\s\d{{4}})" for w in _HISTORICAL_WORDS) + r")\b")
-_THIS_YEAR = re.compile(r"\bthis year\b")
+_THIS_YEAR = re.compile(keywords_first(r"\bthis year\b"))
 # A year named as such, not one compared with ("up from 2023") nor part of a number.
 _NAMED_YEAR = re.compile(rf"(?<![\d,.])(?<!from\s)(?<!since\s)(?<!than\s)(?<!with\s)(?<!to\s)\b{YEAR}\b(?![\d,])")
 # Words that make a statement forward-looking ("expectations" are what results beat or missed; a
@@ -72,7 +72,7 @@ def _number(token: str | None) -> int | None:
     return int(token) if token.isdigit() else WORDS.get(token.lower())
 
 
-_MAY_HAVE_YEAR = re.compile(r"\d{4}|decade|century|year|today|currently|present|period")
+_MAY_HAVE_YEAR = re.compile(r"\d\d\d\d|decade|century|year|today|currently|present|period")  # \d{4} is twice as slow here
 _YEAR_DIGITS = re.compile(YEAR)
 
 

@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from transforms.attribution import attributed_org
 from transforms.dates import FUTURE_CUES, YearMention, find_horizon, find_years
-from transforms.patterns import CaselessPattern, lowered
+from transforms.patterns import CaselessPattern, keywords_first, lowered
 from transforms.quantities import Quantity, find_quantities
 from transforms.regions import article_region, find_places, leading_place
 from transforms.text import Sentence
@@ -81,7 +81,7 @@ def _region(stated: str | None, places: list, clause: tuple[int, int], q: Quanti
             or state.lead_region or state.paragraph_region or state.region or (state.home and state.home.code))
 
 
-_COMPARISON = re.compile(r"\b(?:from|compared|against|versus|than|up from|down from)\b")
+_COMPARISON = re.compile(keywords_first(r"\b(?:from|compared|against|versus|than|up from|down from)\b"))
 
 
 # A figure a change starts from ("rose from 42% in 2024 to 47%", "up from 3 GW", "compared with
@@ -302,7 +302,8 @@ class _Inside:
         return i >= 0 and self.reach[i] > position
 
 
-_COMPARED = re.compile(r"\b(?:equivalent|equal|comparable|similar)\sto\s(?:that\sof\s|the\s)?$|\bthan\s(?:that\sof\s|the\s)?$")
+_COMPARED = re.compile(keywords_first(
+    r"\b(?:equivalent|equal|comparable|similar)\sto\s(?:that\sof\s|the\s)?$|\bthan\s(?:that\sof\s|the\s)?$"))
 
 
 def _sentence_figures(ctx, sentence, index, quantities, spans, state: _Context, source: str | None) -> list[Figure]:

@@ -6,7 +6,7 @@ from functools import lru_cache
 
 from transforms.dates import find_horizon, find_years
 from transforms.figures import Figure, speaks_of_future
-from transforms.patterns import CaselessPattern, lowered
+from transforms.patterns import CaselessPattern, keywords_first, lowered
 from transforms.rows import ForecastRow
 
 _SUBJECT_STOP = CaselessPattern(r"\b(?:is|are|was|were|will|would|could|should|might|has|have|had|to|"
@@ -37,7 +37,7 @@ _NOT_FORECAST = CaselessPattern(
     r"bond|debt|worth\sof|in\scommitments)\b|"
     # the rating of a piece of equipment ("140 kilowatts per rack")
     r"^\s(?:per|a|each)\s(?:unit|server|rack|chip|GPU|card|system|module|cabinet)\b")
-_BY_YEAR = re.compile(r"\bby\s(?:the\s)?(?:end\sof\s)?(?:mid-)?(?:\d{4}|(?:the|this)\sdecade)\b")
+_BY_YEAR = re.compile(keywords_first(r"\bby\s(?:the\s)?(?:end\sof\s)?(?:mid-)?(?:\d{4}|(?:the|this)\sdecade)\b"))
 # A prediction that is a date or a span of time, not a number: "AGI within ten years".
 _DATED = CaselessPattern(r"\b(?:superintelligence|artificial general intelligence|AGI|human-level|"
                          r"sustainable|continue|persist)\b|"
