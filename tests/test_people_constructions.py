@@ -1,5 +1,6 @@
 """People and companies as real news names them: one sentence of our own per construction."""
 import pytest
+from hypothesis import given, strategies as st
 
 from transforms.extract import ArticleText, extract_article
 
@@ -172,3 +173,22 @@ def test_a_person_who_speaks_without_a_title(refs):
                            "The Commerce Department said so, and Chief Executive Officer Jo Park said so too.")
     assert ("Mara Lind", None, None) in people
     assert {name for name, _, _ in people} == {"Mara Lind", "Jo Park"}
+
+
+_ROLE_PIECES = ["former ", "senior ", "energy-sector ", "co - ", "co-", "chief ", "executive ", "officer ",
+                "analyst", "head of ", "vice-", "president", "coo", "dean", ", ", "'s ", "3 ", "x", "\t", " and "]
+
+
+@given(st.lists(st.sampled_from(_ROLE_PIECES), max_size=14))
+def test_roles_are_found_from_the_letters_before_their_key_word_as_from_sixty_before(pieces):
+    from transforms.patterns import finditer_near
+    from transforms.people import _ROLE_KEY, _ROLE_LOWER, _ROLE_REACH, _roles
+    text = "".join(pieces)
+    assert [m.span() for m in _roles(text)] == \
+        [m.span() for m in finditer_near(_ROLE_LOWER, _ROLE_KEY, text, _ROLE_REACH)]
+
+
+def test_roles_of_a_sentence_of_our_own():
+    from transforms.people import _roles
+    text = "the firm's former energy-sector analyst, and co - head jane roe, 2 senior vice-president"
+    assert [m.group(0) for m in _roles(text)] == ["former energy-sector analyst, and co - head", "senior vice-president"]

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from transforms.companies import DESCRIPTORS, INSTITUTION, NOT_BUSINESS, ORG_HEADS, CompanySpan
-from transforms.patterns import CaselessPattern, alternation, finditer_near, lowered
+from transforms.patterns import CaselessPattern, alternation, lowered
 from transforms.regions import PLACES
 
 # A personal name: two to four capitalised words ("Lian Jye Su", "Mac McFarland", "Dana O'Neil").
@@ -139,6 +139,9 @@ _ROLE_KEY = re.compile(alternation(_ROLE_KEYS))
 _MAY_NAME_PERSON = re.compile(alternation([*_ROLE_KEYS, "who", "founded", "led by", "run by", "headed by", "appoint",
                                              "named", "hired", "promoted", "tapped"]))
 _ROLE_REACH = 60  # a role starts at most this far before its first key word ("former energy-sector analyst")
+# What a role holds before its first key word: lower-case letters, spaces and hyphens ("former
+# energy-sector analyst", "co - founder"). A role cannot open before the last other character.
+_BEFORE_KEY = re.compile(r"[a-z\s-]*")
 
 
 @dataclass(frozen=True)
@@ -254,7 +257,7 @@ def _candidates(sentence: str, lower: str, last_name: int) -> Iterator[_Candidat
     for m in _AFTER_NAME.finditer(sentence):  # "Tang Jie, founder of Zhipu AI"
         yield _Candidate(m["name"], m.start(), m.span("name"), m["role"],
                          _group(m, "org1") + _group(m, "org0") + _group(m, "org2") + _group(m, "role", written=False))
-    for role in finditer_near(_ROLE_LOWER, _ROLE_KEY, lower, _ROLE_REACH):  # "Constellation chief executive X"
+    for role in _roles(lower):  # "Constellation chief executive X"
         if role.start() > last_name:
             break  # no name can follow it
         name = _NAME_AFTER_ROLE.match(sentence, role.end())
@@ -277,6 +280,22 @@ def _candidates(sentence: str, lower: str, last_name: int) -> Iterator[_Candidat
         yield _Candidate(m["name"], m.start(), m.span("name"), m["role"] + "er", _group(m, "org"))
     for m in _WHO_HEADS.finditer(sentence):  # "Wang Jian, who heads Alibaba Cloud"
         yield _Candidate(m["name"], m.start(), m.span("name"), "head", _group(m, "org"))
+
+
+def _roles(lower: str) -> Iterator[re.Match]:
+    """Like finditer_near(_ROLE_LOWER, _ROLE_KEY, lower, _ROLE_REACH), but each role is looked for
+    only from where the letters, spaces and hyphens before its key word begin: most roles then
+    take a few tries, not sixty."""
+    backwards, position = lower[::-1], 0
+    while (key := _ROLE_KEY.search(lower, position)) is not None:
+        at = key.start()
+        back = len(lower) - at  # where the reversed text reads on from the key word's start
+        run = _BEFORE_KEY.match(backwards, back, len(lower) - max(position, at - _ROLE_REACH)).end() - back
+        role = _ROLE_LOWER.search(lower, at - run)
+        if role is None:
+            return
+        yield role
+        position = max(role.end(), role.start() + 1)
 
 
 def _last_name_start(sentence: str) -> int:
