@@ -85,3 +85,17 @@ def test_qualifier_test_agrees_with_the_pattern(text):
     match = _QUALIFIER.search(text, max(0, len(text) - 30), len(text))
     expected = next(name for name, _ in QUALIFIERS if match.group(name)) if match else "exact"
     assert qualifier_before(text, len(text)) == expected
+
+
+@given(st.lists(st.sampled_from(["5", "6.5", "1,200", " ", "-", " to ", "billion", " yuan", " won", "Won", " euros",
+                                 " hong kong dollars", "$", "us", "x"]), max_size=12))
+def test_the_first_figure_of_a_range_needs_a_currency_word(pieces):
+    from transforms.money import _BARE_BEFORE_RANGE, _NUMBER_START, _SUFFIX_WORD
+    low = lowered("".join(pieces))
+    if not _SUFFIX_WORD.search(low):
+        assert not list(finditer_anchored(_BARE_BEFORE_RANGE.regex, _NUMBER_START, low, 0))
+
+
+def test_a_range_of_our_own_with_and_without_its_currency_word():
+    assert [m.amount for m in find_money("It raised 6 billion to 6.5 billion yuan.")] == [6e9, 6.5e9]
+    assert find_money("It raised 6 billion to 6.5 billion more.") == ()

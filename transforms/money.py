@@ -43,6 +43,9 @@ _BARE_BEFORE_RANGE = CaselessPattern(
 _NUMBER_START = re.compile(r"\d(?<![\d.,]\d)")  # a digit first: the engine skips to digits
 _PREFIX_REACH = max(map(len, PREFIXES)) + 1
 _PREFIX_LAST = re.compile(rf"(?:{_PREFIX})\s?$")  # an amount starts before its number only after one
+# Every _BARE_BEFORE_RANGE match names its currency in a word ("yuan"): most texts have none, and
+# one search for them costs less than trying the pattern at each number.
+_SUFFIX_WORD = re.compile(_SUFFIX)
 # What a text ends with when a qualifier (and perhaps "of") stands last in it.
 _QUALIFIER_ENDINGS = (*(word.replace("\\", "") for _, words in QUALIFIERS for word in words.split("|")), "of")
 _QUALIFIER = CaselessPattern(
@@ -89,7 +92,7 @@ def find_money(text: str) -> tuple[Money, ...]:
         scale = scale_factor(match.group("scale") or match.group("range_scale") or match.group("scale2"))
         found.append(Money(number * scale, _currency(text, match), qualifier_before(text, match.start()),
                            match.start(), match.end()))
-    for match in finditer_anchored(_BARE_BEFORE_RANGE.regex, _NUMBER_START, low, 0):
+    for match in finditer_anchored(_BARE_BEFORE_RANGE.regex, _NUMBER_START, low, 0) if _SUFFIX_WORD.search(low) else ():
         if any(m.start <= match.start() < m.end for m in found):
             continue
         found.append(Money(parse_number(match.group("num")) * scale_factor(match.group("scale")),
