@@ -264,3 +264,10 @@ def test_every_dated_prediction_cue_holds_one_of_its_words(data):
     from transforms.forecasts import _DATED, _DATED_WORDS
     written = data.draw(st.from_regex(re.compile(_DATED.pattern), fullmatch=True))
     assert any(word in written for word in _DATED_WORDS), written
+
+
+@given(st.text(alphabet="aA Bb-\t.Zz", max_size=40))
+def test_name_words_found_from_their_capital_are_those_of_the_written_pattern(text):
+    from transforms.forecasts import _NAME_WORD
+    assert _NAME_WORD.sub("", text) == re.sub(r"(?<=\S\s)[A-Z][\w-]*", "", text)
+    assert _NAME_WORD.sub("", "the Public Investment Fund will") == "the    will"

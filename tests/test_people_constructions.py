@@ -1,4 +1,6 @@
 """People and companies as real news names them: one sentence of our own per construction."""
+import re
+
 import pytest
 from hypothesis import given, strategies as st
 
@@ -192,3 +194,20 @@ def test_roles_of_a_sentence_of_our_own():
     from transforms.people import _roles
     text = "the firm's former energy-sector analyst, and co - head jane roe, 2 senior vice-president"
     assert [m.group(0) for m in _roles(text)] == ["former energy-sector analyst, and co - head", "senior vice-president"]
+
+
+_SPEAKER_PIECES = ["Jane", "Roe", "McDonald", "O'Neil", "C.C.", "KR", "AI", "Wei", " ", "said", "says", "told",
+                   "'", "’", ".", "-", "x", "saidx", ", "]
+
+
+@given(st.lists(st.sampled_from(_SPEAKER_PIECES), max_size=12))
+def test_speakers_found_from_their_first_capital_are_those_of_the_written_pattern(pieces):
+    from transforms.people import _SPEAKER, _SPEECH_VERBS, PERSON
+    text = "".join(pieces)
+    written = re.compile(rf"(?<![\w’'.-])(?P<name>{PERSON})\s(?:{'|'.join(_SPEECH_VERBS)})\b")
+    assert [m.span("name") for m in _SPEAKER.finditer(text)] == [m.span("name") for m in written.finditer(text)]
+
+
+def test_a_speaker_of_our_own():
+    from transforms.people import _SPEAKER
+    assert [m["name"] for m in _SPEAKER.finditer("Analysts at x.Jane Roe said no, but Jane Roe said yes.")] == ["Jane Roe"]

@@ -61,7 +61,7 @@ def _subject(f: Figure) -> str:
 
 # A capitalised word after the first is part of a name ("the Public Investment Fund"), which
 # says nothing of what a figure measures.
-_NAME_WORD = re.compile(r"(?<=\S\s)[A-Z][\w-]*")
+_NAME_WORD = re.compile(r"[A-Z](?<=\S\s.)[\w-]*")  # the capital first: the engine skips to it
 
 
 @lru_cache(maxsize=64)  # figures of one clause share it

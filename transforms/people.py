@@ -16,7 +16,8 @@ _NAME_WORD = rf"[A-Z]{_NAME_TAIL}"
 # A first name may be initials ("C.C. Wei", "KR Sridhar"), but not a common two-letter acronym. One
 # opening capital for every form lets the engine skip to capitals.
 _NOT_INITIALS = "".join(f"(?<!{a})" for a in ("AI", "US", "UK", "EU", "UN", "EV", "VC", "HK", "PC", "TV", "IT", "AM", "PM"))
-_FIRST_NAME = rf"[A-Z](?:{_NAME_TAIL}|\.(?:[A-Z]\.){{0,2}}(?=\s)|[A-Z]{_NOT_INITIALS}(?=\s[A-Z][a-z]))"
+_AFTER_FIRST_CAPITAL = rf"(?:{_NAME_TAIL}|\.(?:[A-Z]\.){{0,2}}(?=\s)|[A-Z]{_NOT_INITIALS}(?=\s[A-Z][a-z]))"
+_FIRST_NAME = rf"[A-Z]{_AFTER_FIRST_CAPITAL}"
 PERSON = rf"{_FIRST_NAME}(?:\s{_NAME_WORD}){{1,3}}"
 ROLE_WORDS = (
     r"(?:co-)?founder|(?:co\s?-\s?)?(?:chief executive(?: officer)?|CEO)|chief [a-zA-Z ]{2,30}?(?:officer|scientist|analyst|strategist|economist)|"
@@ -77,7 +78,10 @@ _LAST_BEFORE_CAPITAL = re.compile(r"[A-Z]\s[^A-Z\s]*+[A-Z]")
 # "Jane Roe said": a person speaks; companies found by their names or cues are never taken for one.
 _SPEECH_VERBS = ["said", "says", "told", "added", "wrote", "noted", "argued", "warned", "explained", "stated"]
 _MAY_SPEAK = re.compile(alternation([f" {verb}" for verb in _SPEECH_VERBS]))
-_SPEAKER = re.compile(rf"(?<![\w’'.-])(?P<name>{PERSON})\s(?:{'|'.join(_SPEECH_VERBS)})\b")
+# rf"(?<![\w’'.-])(?P<name>{PERSON})\s(?:said|...)\b", with the character before the name checked
+# after its first capital, so that the engine skips to capitals instead of trying every character.
+_SPEAKER = re.compile(rf"(?P<name>[A-Z](?<![\w’'.-].){_AFTER_FIRST_CAPITAL}(?:\s{_NAME_WORD}){{1,3}})"
+                      rf"\s(?:{'|'.join(_SPEECH_VERBS)})\b")
 _TITLE_WORD = re.compile(rf"(?i:{_ROLE_START}|officer)")
 _PERSON_OF = re.compile(rf"(?P<name>{PERSON})\sof\s$")
 _POSSESSIVE = r"(?:'s|’s|(?<=s)['’](?=\s))"  # "Musk's", "Gates'"
