@@ -16,7 +16,9 @@ _ABBREVIATIONS = {
 # A sentence ends at . ! or ? (plus closing quotes/brackets) followed by space
 # and something that can start a sentence.
 _BOUNDARY = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
-_WORD_BEFORE = re.compile(r"([A-Za-z.]+)$")
+# The letters and dots right before a full stop, read in the reversed paragraph: one match from the
+# stop, where the search for r"([A-Za-z.]+)$" tried every start up to it.
+_WORD_BEFORE = re.compile(r"[A-Za-z.]*")
 _INITIALS = re.compile(r"(?:[a-z]\.){0,2}[a-z]")
 
 
@@ -46,21 +48,24 @@ def count_words(text: str) -> int:
     return len(text.split())
 
 
-def _is_abbreviation(paragraph: str, dot: int) -> bool:
+def _is_abbreviation(paragraph: str, backwards: str, dot: int) -> bool:
+    """Whether the full stop at dot ends an abbreviation; backwards is the paragraph reversed."""
     if paragraph[dot] != ".":
         return False
-    match = _WORD_BEFORE.search(paragraph, max(0, dot - 30), dot)  # abbreviations are short
-    if not match:
+    back = len(paragraph) - dot  # where the reversed paragraph reads on from the stop
+    # Abbreviations are short: the letters are read back at most 30 characters.
+    length = _WORD_BEFORE.match(backwards, back, len(paragraph) - max(0, dot - 30)).end() - back
+    if not length:
         return False
-    word = match.group(1).lower().strip(".")
+    word = paragraph[dot - length:dot].lower().strip(".")
     # Initials ("J. Smith", "C.C. Wei") and listed abbreviations.
     return word in _ABBREVIATIONS or bool(_INITIALS.fullmatch(word))
 
 
 def _split_paragraph(paragraph: str, offset: int) -> list[Sentence]:
-    sentences, start = [], 0
+    sentences, start, backwards = [], 0, paragraph[::-1]
     for match in _BOUNDARY.finditer(paragraph):
-        if _is_abbreviation(paragraph, match.start()):
+        if _is_abbreviation(paragraph, backwards, match.start()):
             continue
         end = match.end()
         piece = paragraph[start:end].rstrip()
