@@ -74,13 +74,15 @@ _LOWER_WORDS = ("mainland", "global", "world")  # every lower-case form holds on
 # make a figure global.
 _SUPERLATIVE = re.compile(r"\bworld(?:'s|’s)\s(?:\w+est|most|top|leading|No\.?\s?\d|first|second|third)\b|"
                           r"\b(?:rank\w*|placing)\s(?:[\w-]+\s){0,2}(?:worldwide|globally|in\sthe\sworld)\b")
+_RANK_WORDS = ("world'", "world’", "rank", "placing")  # every _SUPERLATIVE match holds one
 
 
 @lru_cache(maxsize=256)  # a sentence's places are asked for by several extractors
 def find_places(text: str) -> tuple[tuple[int, int, str], ...]:
     """(start, end, code) for every place named in text."""
     found = _place_forms(text)
-    ranked = [(m.start(), m.end()) for m in _SUPERLATIVE.finditer(text)] if found and "world" in text else []
+    ranked = [(m.start(), m.end()) for m in _SUPERLATIVE.finditer(text)] \
+        if found and "world" in text and any(word in text for word in _RANK_WORDS) else []
     return tuple(p for p in found if not any(s < p[1] and p[0] < e for s, e in ranked)) if ranked else tuple(found)
 
 
