@@ -74,3 +74,15 @@ def test_the_year_gate_is_its_written_pattern(text):
     from transforms.dates import _MAY_HAVE_YEAR
     written = r"\d{4}|decade|century|year|today|currently|present|period"
     assert bool(_MAY_HAVE_YEAR.search(text)) == bool(re.search(written, text))
+
+
+@given(st.text(alphabet="wil Wcoud-.xpectaion\n’", max_size=40))
+def test_looking_ahead_is_what_the_future_cues_find(text):
+    from transforms.dates import FUTURE_CUES, looks_ahead
+    assert looks_ahead(text) == bool(FUTURE_CUES.search(text))
+
+
+def test_a_sentence_of_our_own_looks_ahead_or_not():
+    from transforms.dates import looks_ahead
+    assert looks_ahead("Will it? Demand could double") and looks_ahead("It will.")
+    assert not looks_ahead("Demand beat expectations") and not looks_ahead("Goodwill rose")

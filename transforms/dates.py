@@ -44,6 +44,14 @@ FUTURE_CUES = CaselessPattern(
     r"outlook|sees|see|puts|reckons?|due to|to come online|going to|intends?|"
     r"scenarios?|base case|believes?|anticipat\w*|probability|chance|odds|next \w+ years|coming years|"
     r"further out)\b")
+# The same after the character before a cue, which is no letter or digit: a pattern that opens with
+# such a character, which the engine skips to, not with a letter (nearly every character of a text).
+_FUTURE_AFTER_GAP = CaselessPattern(r"\W" + FUTURE_CUES.pattern)
+
+
+def looks_ahead(text: str) -> bool:
+    """Whether FUTURE_CUES finds a cue in text: at its start, or after a character no cue opens with."""
+    return bool(FUTURE_CUES.match(text) or _FUTURE_AFTER_GAP.search(text))
 _COMPARED_WITH = re.compile(r"\b(?:from|than|compared (?:with|to)|versus|over)\s(?:the\s)?$")
 _DECADE_END = re.compile(keywords_first(r"\b(?:by|before)\s(?:the\s)?end\sof\s(?:the|this)\sdecade\b"))
 _RELATIVE = [(re.compile(keywords_first(words)), delta) for words, delta in [
@@ -124,7 +132,7 @@ def infer_reference_year(text: str) -> int | None:
     for m in _HISTORICAL.finditer(text):
         word = next(w for w in _HISTORICAL_WORDS if text.endswith(w, 0, m.start() - 1))
         sentence = _sentence_around(text, m.start() - 1 - len(word), m.end())
-        if not (FUTURE_CUES.search(sentence) or _BY_YEAR.search(sentence)):
+        if not (looks_ahead(sentence) or _BY_YEAR.search(sentence)):
             years.append(int(m.group("a")))
     return max(years) if years else None
 

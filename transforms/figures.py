@@ -11,7 +11,7 @@ from itertools import accumulate
 from typing import NamedTuple
 
 from transforms.attribution import attributed_org
-from transforms.dates import FUTURE_CUES, YearMention, find_horizon, find_years
+from transforms.dates import YearMention, find_horizon, find_years, looks_ahead
 from transforms.patterns import CaselessPattern, keywords_first, lowered
 from transforms.quantities import Quantity, find_quantities
 from transforms.regions import article_region, find_places, leading_place
@@ -139,7 +139,7 @@ def _years(years: list[YearMention], segment: tuple[int, int], clause: tuple[int
 def speaks_of_future(clause: str) -> bool:
     """Whether a clause holds a word that looks ahead ("will", "expects", "target")."""
     # Cached: a long clause holds many figures, and each must not rescan it.
-    return bool(FUTURE_CUES.search(clause))
+    return looks_ahead(clause)
 
 
 _horizon = lru_cache(maxsize=512)(find_horizon)
