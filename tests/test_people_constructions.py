@@ -193,7 +193,8 @@ def test_roles_are_found_from_the_letters_before_their_key_word_as_from_sixty_be
 def test_roles_of_a_sentence_of_our_own():
     from transforms.people import _roles
     text = "the firm's former energy-sector analyst, and co - head jane roe, 2 senior vice-president"
-    assert [m.group(0) for m in _roles(text)] == ["former energy-sector analyst, and co - head", "senior vice-president"]
+    assert [m.group(0) for m in _roles(text)] == ["former energy-sector analyst, and co - head",
+                                                  "senior vice-president"]
 
 
 _SPEAKER_PIECES = ["Jane", "Roe", "McDonald", "O'Neil", "C.C.", "KR", "AI", "Wei", " ", "said", "says", "told",
@@ -210,4 +211,5 @@ def test_speakers_found_from_their_first_capital_are_those_of_the_written_patter
 
 def test_a_speaker_of_our_own():
     from transforms.people import _SPEAKER
-    assert [m["name"] for m in _SPEAKER.finditer("Analysts at x.Jane Roe said no, but Jane Roe said yes.")] == ["Jane Roe"]
+    text = "Analysts at x.Jane Roe said no, but Jane Roe said yes."
+    assert [m["name"] for m in _SPEAKER.finditer(text)] == ["Jane Roe"]

@@ -38,7 +38,8 @@ def test_abbreviations_read_backwards_are_those_of_the_written_search(paragraph)
     def written(dot):
         match = re.search(r"([A-Za-z.]+)$", paragraph[max(0, dot - 30):dot])
         word = match.group(1).lower().strip(".") if match else None
-        return paragraph[dot] == "." and match is not None and (word in _ABBREVIATIONS or bool(_INITIALS.fullmatch(word)))
+        return paragraph[dot] == "." and match is not None and \
+            (word in _ABBREVIATIONS or bool(_INITIALS.fullmatch(word)))
     for dot in range(len(paragraph)):
         assert _is_abbreviation(paragraph, paragraph[::-1], dot) == written(dot)
 
