@@ -13,17 +13,15 @@ import typing
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import Iterator
 
+import pandas as pd
 import pyarrow as pa
 from deltalake import DeltaTable, WriterProperties, write_deltalake
 from deltalake.exceptions import DeltaError, TableNotFoundError
 from pyarrow import fs
 
 from ai_race_tables.dictionary import described, field_metadata
-
-if TYPE_CHECKING:  # pandas is imported where a frame is made: extraction workers never need its 40 MB
-    import pandas as pd
 
 DELTA = "_delta"  # folder of the published tables' Delta tables; "_" keeps Parquet readers out
 # Row groups of at most this many rows: delta-rs buffers a whole row group (by default a million
@@ -130,8 +128,6 @@ def read_arrow(data_dir: str | Path, table: str, version: int | None = None,
 
 def _run_versions(data_dir: str | Path, run_id: str | None) -> tuple[str, dict[str, int]]:
     """(run_id, {table: version}) of a recorded run, the latest one when run_id is None."""
-    import pandas as pd
-
     runs = read_arrow(data_dir, "_runs")
     runs = pd.DataFrame() if runs is None else runs.to_pandas()
     if runs.empty:
@@ -194,8 +190,6 @@ def recorded_versions(data_dir: str | Path) -> dict[str, int | None] | None:
 
 def history(data_dir: str | Path, table: str) -> pd.DataFrame:
     """A table's commits: version, time, operation and rows written."""
-    import pandas as pd
-
     rows = [{"version": h["version"], "timestamp": pd.Timestamp(h["timestamp"], unit="ms", tz="UTC"),
              "operation": h["operation"], "predicate": (h.get("operationParameters") or {}).get("predicate"),
              "rows_added": (h.get("operationMetrics") or {}).get("num_added_rows")}

@@ -23,13 +23,3 @@ def test_the_extractors_load_beside_the_server_only_when_this_process_extracts(m
     assert loaded == []
     pipeline._warm_up(None, extracts_here=True)
     assert loaded == [True]
-
-
-def test_extraction_workers_do_not_import_pandas():
-    """Each extraction worker imports flows.extraction; pandas there was 40 MB and 0.4 s a worker."""
-    import subprocess
-    import sys
-
-    code = "import sys, flows.extraction; print('pandas' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
