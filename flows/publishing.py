@@ -185,23 +185,31 @@ def funding_table(data_dir: str, funding, ids: list[str]) -> Rows:
         if old is not None else schema.empty_table()
     both = pa.concat_tables([kept.select(_EVENT_COLUMNS), funding.select(_EVENT_COLUMNS)])
     keys = _event_keys(both)
+    kept_keys, run_keys = keys.slice(0, kept.num_rows), keys.slice(kept.num_rows)
     stored = both.column("event_key").slice(0, kept.num_rows)
-    differs = pc.fill_null(pc.not_equal(stored, keys.slice(0, kept.num_rows)), True)  # a null key differs
-    changed = pc.unique(pc.filter(both.column("article_id").slice(0, kept.num_rows), differs))
-    rekeyed = kept.filter(pc.is_in(kept["article_id"], changed))
-    funding_ids = both.column("funding_id").combine_chunks()  # the table's key
-    del both, old
-    field = schema.field("event_key")
-
-    def keyed(part: pa.Table) -> pa.Table:
-        column = keys.take(pc.index_in(part.column("funding_id"), value_set=funding_ids))
-        return part.set_column(part.schema.get_field_index("event_key"), field, column)
+    differs = pc.fill_null(pc.not_equal(stored, kept_keys), True)  # a null key differs
+    changed = pc.unique(pc.filter(kept.column("article_id"), differs))
+    again = pc.is_in(kept["article_id"], changed)
+    rekeyed = _keyed(kept.filter(again), pc.filter(kept_keys, again))
+    del both, old, kept
 
     def parts():
-        yield keyed(rekeyed)
-        yield from (keyed(part) for part in as_rows(funding).parts())
+        yield rekeyed
+        # This run's rows come part after part in the order their keys were computed in: each
+        # part's keys are the next slice (looking them up by funding_id built a hash table of the
+        # whole table's ids for every part: most of a large run's publish time).
+        done = 0
+        for part in as_rows(funding).parts():
+            yield _keyed(part, run_keys.slice(done, part.num_rows))
+            done += part.num_rows
 
     return Rows(schema, parts)
+
+
+def _keyed(part: pa.Table, keys: pa.Array) -> pa.Table:
+    """Funding rows with these event keys, one a row."""
+    index = part.schema.get_field_index("event_key")
+    return part.set_column(index, part.schema.field(index), keys)
 
 
 def _event_keys(funding: pa.Table) -> pa.Array:

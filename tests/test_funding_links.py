@@ -222,3 +222,32 @@ def test_clustering_grows_about_linearly_with_the_reports_of_one_raiser():
         return min(best)
 
     assert seconds(16_000) < 16 * seconds(2_000)  # 8 times the reports: 64 times the time pair by pair
+
+
+def test_a_runs_funding_read_in_parts_gets_the_keys_of_the_whole_table(tmp_path):
+    # Keys are computed over the stored rows and this run's; the run's rows, read part after
+    # part, take theirs in order, and stored rows whose key changes are rewritten with them.
+    import pyarrow as pa
+
+    from ai_race_tables import storage
+    from flows import publishing
+    from flows.staged_rows import Rows
+    from transforms.rows import TABLES
+
+    schema = storage.arrow_schema(TABLES["funding"][0])
+    frame = _generated_reports(5, 160)
+    first = frame[frame["article_id"].str[3:].astype(int) % 2 == 0]
+    second = frame.drop(index=first.index)
+    stored = first.assign(event_key=event_keys(first))
+    storage.append(str(tmp_path), "funding", publishing._conformed(pa.Table.from_pandas(stored, preserve_index=False), schema))
+    run = publishing._conformed(pa.Table.from_pandas(second, preserve_index=False), schema)
+    parts = Rows(schema, lambda: iter([run.slice(start, 7) for start in range(0, run.num_rows, 7)]))
+
+    published = publishing.funding_table(str(tmp_path), parts, sorted(set(second["article_id"]))).to_table()
+
+    expected = dict(zip(frame["funding_id"], event_keys(frame)))
+    assert dict(zip(published["funding_id"].to_pylist(), published["event_key"].to_pylist())) == {
+        f: expected[f] for f in published["funding_id"].to_pylist()}
+    rewritten = set(published["funding_id"].to_pylist()) - set(second["funding_id"])
+    changed = {a for f, a, k in zip(stored["funding_id"], stored["article_id"], stored["event_key"]) if expected[f] != k}
+    assert changed and rewritten == set(stored.loc[stored["article_id"].isin(changed), "funding_id"])
