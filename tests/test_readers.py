@@ -87,6 +87,23 @@ def test_pandas_keeps_integers_as_integers_and_dates_as_timestamps(tmp_path):
     assert str(frame["published_at"].dtype).startswith("datetime64")
 
 
+def test_a_plain_file_holds_every_row_of_the_table_in_bounded_row_groups(tmp_path, monkeypatch):
+    # Written a few rows at a time, with a column added after the first write (null in old rows).
+    import pyarrow.parquet as pq
+
+    monkeypatch.setattr(plain, "BATCH_ROWS", 4)
+    old = pa.schema([("article_id", pa.string()), ("n", pa.int64())])
+    storage.ensure_table(tmp_path, "t", old)
+    storage.append(tmp_path, "t", pa.table({"article_id": [f"a{i}" for i in range(9)], "n": range(9)}, schema=old))
+    storage.append(tmp_path, "t", pa.table({"article_id": ["b0", "b1"], "n": [9, 10], "note": ["x", None]}))
+    plain.write_plain(tmp_path, ["t"])
+    written = pq.ParquetFile(plain.plain_uri(tmp_path, "t"))
+    assert max(written.metadata.row_group(i).num_rows for i in range(written.num_row_groups)) <= 4
+    rows = sorted(written.read().select(["article_id", "n", "note"]).to_pylist(), key=lambda r: r["n"])
+    assert rows == sorted(storage.load_table("t", tmp_path, arrow=True).to_pylist(), key=lambda r: r["n"])
+    assert [r["note"] for r in rows] == [None] * 9 + ["x", None]
+
+
 def test_a_data_dir_in_the_old_layout_is_moved_on_the_next_run(prefect_server, tmp_path, caplog):
     from flows.pipeline import pipeline
 
