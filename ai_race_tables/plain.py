@@ -17,7 +17,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 from pyarrow import fs
 
-from ai_race_tables import storage
+from ai_race_tables import memory, storage
 from ai_race_tables.dictionary import described
 
 TEMP_PREFIX = ".writing-"  # a leading "." keeps Parquet readers off a file being written
@@ -61,6 +61,7 @@ def write_plain(data_dir: str | Path, tables: list[str]) -> None:
     try:
         for table in tables:
             staged.append((stage_plain(data_dir, table), table))
+            memory.hand_back()
         for temp, table in staged:
             if temp is not None:
                 with storage.guarded(data_dir, table):

@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from ai_race_tables import storage
+from ai_race_tables import memory, storage
 from flows.bookkeeping import RejectedRow
 from flows.extraction import staged_file
 from flows.staged_rows import Rows, staged_rows
@@ -88,6 +88,7 @@ class StagedChecker:
             self._validate(table)
             if self.parts[table] > 1:  # one part was the whole table: its suite checked the keys
                 check.critical += [c for c in duplicate_keys(self.staging, table) if c not in check.critical]
+                memory.hand_back()  # the whole table's keys, freed before the next table's
         return self.checks
 
     def _validate(self, table: str) -> None:

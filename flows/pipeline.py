@@ -20,7 +20,7 @@ from prefect.futures import as_completed, wait
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
-from ai_race_tables import storage
+from ai_race_tables import memory, storage
 from flows import checking, parameters, publishing, raw_zone, validation, web
 from flows.bookkeeping import RejectedRow
 from flows.extraction import STAGED, extract_batch, load_extractors, warm_up
@@ -275,7 +275,9 @@ def _validate_task(root: str, checker: checking.StagedChecker, run_id: str, vers
     kept = tables["articles"].column("article_id").to_pylist()
     # Event keys group funding across articles, so they are set once the kept rows are known.
     tables["funding"] = publishing.funding_table(root, tables["funding"], kept)
+    memory.hand_back()  # after each step over a whole table: the next would add its peak to it
     companies = publishing.companies_table(root, tables["company_mentions"], tables["articles"], kept)
+    memory.hand_back()
     outcome = validator.validate("companies", companies.to_pandas(), run_id)
     blocked += [f"companies: {outcome.critical[0]}"] if outcome.blocked else []
     tables["companies"], rows = publishing.reject_rows("companies", companies, outcome.rejected, run_id)

@@ -19,7 +19,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ai_race_tables import layout, plain, storage
+from ai_race_tables import layout, memory, plain, storage
 from flows import raw_zone
 from flows.reference import company_facts
 from flows.bookkeeping import INTERNAL, ExtractionRow, RejectedRow, RunRow
@@ -282,6 +282,7 @@ def publish(data_dir: str, tables: dict[str, pa.Table | Rows], ids: list[str], r
         for table in ("articles", *FACT_TABLES):  # funding may rewrite other articles' event keys
             written = set(distinct(tables[table], "article_id"))
             storage.replace_articles(data_dir, table, tables[table], sorted(written | set(ids)))
+            memory.hand_back()
         changed += ["articles", *FACT_TABLES]
         if not storage.read_arrow(data_dir, "companies").equals(tables["companies"]):
             storage.overwrite(data_dir, "companies", tables["companies"])
