@@ -230,7 +230,8 @@ def main() -> None:
 
     mb = chars / 1e6
     print(f"articles={n} text_mb={mb:.1f} workers={workers}")
-    print(f"start-up seconds (imports {IMPORT_SECONDS:.1f} + Prefect server with Great Expectations loading beside it, and an empty run): {startup:.1f}")
+    print(f"start-up seconds (imports {IMPORT_SECONDS:.1f} + Prefect server with Great Expectations loading "
+          f"beside it, and an empty run): {startup:.1f}")
     print(f"flow seconds: {flow_seconds:.1f}; per stage: "
           + ", ".join(f"{k} {v:.1f}s ({v / flow_seconds:.0%})" for k, v in summary.seconds.items()))
     print(f"plain loop seconds (one process): {plain:.1f}")
