@@ -251,3 +251,18 @@ def test_a_runs_funding_read_in_parts_gets_the_keys_of_the_whole_table(tmp_path)
     rewritten = set(published["funding_id"].to_pylist()) - set(second["funding_id"])
     changed = {a for f, a, k in zip(stored["funding_id"], stored["article_id"], stored["event_key"]) if expected[f] != k}
     assert changed and rewritten == set(stored.loc[stored["article_id"].isin(changed), "funding_id"])
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_reports_are_read_as_itertuples_reads_them(seed):
+    import transforms.funding_events as events
+
+    frame = _generated_reports(seed, 60).astype({"funding_id": "str", "article_id": "str", "company_id": "str"})
+    frame.index = frame.index * 3 + 7  # an index of its own: rows keep it
+    columns = ["Index", *events._COLUMNS]
+
+    def plain(row):
+        return tuple(None if pd.isna(value) else value for value in (getattr(row, c) for c in columns))
+
+    assert [plain(r) for r in events._rows(frame)] == [plain(r) for r in frame.itertuples()]
+    assert any(pd.isna(r.company_id) for r in events._rows(frame))  # missing values are there to read

@@ -1,7 +1,9 @@
 """Reports of one real-world funding event grouped across articles: the funding table's event_key."""
 from __future__ import annotations
 
+from collections import namedtuple
 from datetime import timedelta
+from functools import lru_cache
 from typing import NamedTuple
 
 import pandas as pd
@@ -23,7 +25,7 @@ def event_keys(funding: pd.DataFrame) -> pd.Series:
     amount_usd, event_date, event_date_precision and published_at."""
     if funding.empty:
         return pd.Series([], index=funding.index, dtype="string")
-    rows = sorted((_Report(r, *_interval(r)) for r in funding.itertuples()), key=_report_order)
+    rows = sorted((_Report(r, *_interval(r)) for r in _rows(funding)), key=_report_order)
     parent = {x.row.Index: x.row.Index for x in rows}
     groups: dict[tuple, list[_Report]] = {}
     for x in rows:
@@ -38,6 +40,18 @@ def event_keys(funding: pd.DataFrame) -> pd.Series:
                      dtype="string").reindex(funding.index)
 
 
+_COLUMNS = ("funding_id", "article_id", "company_id", "event_type", "amount_usd", "event_date",
+            "event_date_precision", "published_at")
+_Row = namedtuple("_Row", ("Index", *_COLUMNS))
+
+
+def _rows(funding: pd.DataFrame):
+    """The reports as tuples of the columns clustering reads, as itertuples() gives them (which
+    walks Arrow-backed string columns a value at a time: most of the clustering's time)."""
+    columns = [funding[name].tolist() for name in _COLUMNS]
+    return map(_Row._make, zip(funding.index.tolist(), *columns))
+
+
 class _Report(NamedTuple):
     row: tuple
     lo: pd.Timestamp | None
@@ -46,10 +60,11 @@ class _Report(NamedTuple):
 
 def _report_order(x: _Report) -> tuple:
     published = x.row.published_at
-    return (not _known(published), _naive(published) if _known(published) else pd.Timestamp.min,
-            x.row.funding_id)
+    known = _known(published)
+    return not known, _naive(published) if known else pd.Timestamp.min, x.row.funding_id
 
 
+@lru_cache(maxsize=4096)  # an article's reports share its date: converting it per report was most of the sort
 def _naive(value) -> pd.Timestamp:
     stamp = pd.Timestamp(value)
     return stamp.tz_localize(None) if stamp.tzinfo else stamp
@@ -58,12 +73,17 @@ def _naive(value) -> pd.Timestamp:
 def _interval(row) -> tuple:
     """When the event may have happened: the dated span, else up to a year before the article."""
     if _known(row.event_date):
-        start = pd.Timestamp(row.event_date)
-        return start, start + _SPAN.get(row.event_date_precision or "day", _SPAN["day"])
+        return _span(row.event_date, row.event_date_precision)
     if _known(row.published_at):
         published = _naive(row.published_at)
         return published - LOOKBACK, published + timedelta(days=1)
     return None, None
+
+
+@lru_cache(maxsize=4096)  # as _naive: reports share dates
+def _span(day, precision) -> tuple:
+    start = pd.Timestamp(day)
+    return start, start + _SPAN.get(precision or "day", _SPAN["day"])
 
 
 def _known(value) -> bool:
