@@ -31,10 +31,16 @@ from flows.reference import extractor_version
 from flows.validation import Validator, build_docs, docs_index, import_gx
 from transforms.rows import TABLES
 
-# Dask's statistical profiler samples each worker's stack every 10 ms, a few percent of the
-# extraction's CPU for a dashboard page the local cluster does not serve. (A worker is given the
-# whole configuration: Dask replaces the worker's own with it.)
-WORKER_CONFIG = {"distributed": {"worker": {"profile": {"enabled": False}}}}
+# A local cluster's upkeep, cut to what a run uses. Dask's statistical profiler samples each
+# worker's stack every 10 ms, and its system monitor reads the processes' CPU, memory, file
+# descriptors and the host's disk and network counters every 0.5 s, both for a dashboard the local
+# cluster does not serve; each server's event-loop tick (20 ms), the nannies' memory checks (0.1 s)
+# and the scheduler's work stealing (0.1 s: tasks without dependencies are queued on the scheduler
+# anyway) add more. Together a few percent of a run's CPU, on the cores that extract.
+LOCAL_CLUSTER_CONFIG = {
+    "distributed.worker.profile.enabled": False, "distributed.worker.memory.monitor-interval": "1s",
+    "distributed.admin.system-monitor.interval": "10s", "distributed.admin.system-monitor.disk": False,
+    "distributed.admin.tick.interval": "1s", "distributed.scheduler.work-stealing": False}
 SERVER_START_SECONDS = 180  # Prefect's default 20 s is too short on a busy 2-core machine
 
 
@@ -384,9 +390,10 @@ def with_workers(workers: int = 1, dask_address: str | None = None):
 
     if dask_address:
         return pipeline.with_options(task_runner=DaskTaskRunner(address=dask_address))
+    dask.config.set(LOCAL_CLUSTER_CONFIG)  # for the scheduler and nannies, which run in this process
     return pipeline.with_options(task_runner=DaskTaskRunner(cluster_kwargs={
         "n_workers": workers, "threads_per_worker": 1, "processes": True, "dashboard_address": None,
-        "env": {"PREFECT_API_URL": _api_url()}, "config": dask.config.merge(dask.config.config, WORKER_CONFIG)}))
+        "env": {"PREFECT_API_URL": _api_url()}, "config": dask.config.config}))  # a worker's whole configuration
 
 
 def start_api(data_dir: str | None = None, extracts_here: bool = True) -> float:
