@@ -120,3 +120,18 @@ def test_a_large_write_is_stored_in_bounded_row_groups(tmp_path):
         assert sum(meta.num_rows for meta in groups) == expected
         assert max(meta.row_group(i).num_rows for meta in groups for i in range(meta.num_row_groups)) \
             <= storage.WRITER.max_row_group_size
+
+
+def test_a_lean_read_keeps_the_rows_and_columns_asked_for_a_batch_at_a_time(tmp_path, monkeypatch):
+    import pyarrow.compute as pc
+
+    monkeypatch.setattr(storage, "BATCH_ROWS", 3)  # several batches, some keeping no row
+    data = pa.table({"article_id": [f"a{i}" for i in range(10)], "value": list(range(10)), "note": ["x"] * 10})
+    storage.append(tmp_path, "t", data)
+    kept = storage.read_lean("t", tmp_path, ["article_id"], pc.field("value") >= 7)
+    assert kept.column_names == ["article_id"] and kept["article_id"].to_pylist() == ["a7", "a8", "a9"]
+    assert storage.read_lean("t", tmp_path, ["value"], [("article_id", "in", ["a2", "a5"])])["value"].to_pylist() == [2, 5]
+    none = storage.read_lean("t", tmp_path, ["value", "note"], pc.field("value") > 99)
+    assert none.num_rows == 0 and none.schema.names == ["value", "note"]
+    with pytest.raises(LookupError):
+        storage.read_lean("missing", tmp_path)
