@@ -5,10 +5,13 @@ from __future__ import annotations
 import html
 import io
 import re
+from collections.abc import Mapping
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ai_race_tables import storage
 from flows import report_data as shape
@@ -28,97 +31,120 @@ def write_report(data_dir: str, out: str | Path | None = None) -> Path:
 
     target = Path(out) if out else local_dir(str(data_dir)) / "reports" / "report.html"
     target.parent.mkdir(parents=True, exist_ok=True)
-    page = render_report(load_tables(data_dir), str(data_dir), lambda table, ids: _evidence(data_dir, table, ids))
+    page = render_report(load_tables(data_dir), str(data_dir), lambda table, ids: _evidence(data_dir, table, ids),
+                         row_counts(data_dir))
     staged = target.with_suffix(".html.tmp")
     staged.write_text(page, encoding="utf-8")
     staged.replace(target)  # a reader never sees half a report
     return target
 
 
-# The columns the report reads (lists, offsets and evidence of every row would cost memory in
-# proportion to the tables; no column of the tables it only counts); the evidence of the rows it
-# shows is read once they are chosen.
-COLUMNS = {"articles": ["article_id", "source", "title", "published_at"], "company_mentions": [],
-           "forecasts": [], "people": ["article_id", "name", "organization"],
-           "funding": ["funding_id", "article_id", "company", "country", "event_type", "status", "round",
-                       "amount_usd", "is_aggregate", "event_date", "event_date_precision", "published_at",
-                       "event_key"],
-           "energy_metrics": ["region", "sector", "metric", "is_projection"]}
-# The forecasts section's rows of energy_metrics, read apart (a few of the table's rows).
-FORECASTS = (["metric_id", "article_id", "region", "sector", "metric", "value", "value_max", "unit", "comparator",
-              "year", "is_projection", "source_org"],
-             [("is_projection", "=", True), ("sector", "in", ["data_centers", "ai"]),
-              ("metric", "=", "electricity_demand")])
+# What the report reads, by name: (table, columns, rows kept), as Arrow. It counts, sums and ranks
+# whole tables there and makes pandas frames of the rows it shows. Lists, offsets and evidence of
+# every row would cost memory in proportion to the tables; the evidence of the rows it shows is read
+# once they are chosen.
+READS = {"articles": ("articles", ["article_id", "source", "title", "published_at"], None),
+         "people": ("people", ["article_id", "name", "organization"], None),
+         "funding": ("funding", ["funding_id", "article_id", "company", "country", "event_type", "status", "round",
+                                 "amount_usd", "is_aggregate", "event_date", "event_date_precision", "published_at",
+                                 "event_key"], shape.COMPLETED),
+         "energy_metrics": ("energy_metrics", ["region", "sector"], None),
+         "demand_forecasts": ("energy_metrics", ["metric_id", "article_id", "region", "sector", "value", "value_max",
+                                                 "unit", "comparator", "year", "source_org"], shape.DEMAND_FORECAST),
+         "companies": ("companies", ["name", "country", "n_articles", "n_mentions"], None)}
 KEYS = {"funding": "funding_id", "energy_metrics": "metric_id"}  # tables whose rows the report lists
 
 
-def load_tables(data_dir: str) -> dict[str, pd.DataFrame]:
-    """The latest version of every published table (the columns and evidence the report reads);
-    tables not published yet are left out."""
-    tables = {}
-    for table in TABLES:
-        stored = storage.open_table(data_dir, table)
-        if stored is None:
-            continue
-        names = {f.name for f in stored.schema().fields}
-        columns = [c for c in COLUMNS[table] if c in names] if table in COLUMNS else None
-        tables[table] = storage.load_table(table, data_dir, columns=columns)
-    if "energy_metrics" in tables:
-        tables["demand_forecasts"] = storage.load_table("energy_metrics", data_dir, columns=FORECASTS[0],
-                                                        filters=FORECASTS[1])
-    return tables
+class _Reads(Mapping):
+    """The report's READS of the tables published under a data dir, each read when asked for and
+    not kept: the report holds the rows of one section at a time, not of every table."""
+
+    def __init__(self, data_dir: str):
+        self.data_dir = data_dir
+        self.names = [name for name, (table, _, _) in READS.items() if storage.open_table(data_dir, table) is not None]
+
+    def __getitem__(self, name: str) -> pa.Table:
+        if name not in self.names:
+            raise KeyError(name)
+        table, columns, rows = READS[name]
+        present = {f.name for f in storage.open_table(self.data_dir, table).schema().fields}
+        # a column newer than the table is left out
+        return storage.read_lean(table, self.data_dir, [c for c in columns if c in present], rows)
+
+    def __contains__(self, name) -> bool:
+        return name in self.names
+
+    def __iter__(self):
+        return iter(self.names)
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+
+def load_tables(data_dir: str) -> Mapping[str, pa.Table]:
+    """What the report reads of every published table (READS; `demand_forecasts`: energy_metrics'
+    demand forecasts), each read when looked up; tables not published yet are left out."""
+    return _Reads(data_dir)
+
+
+def row_counts(data_dir: str) -> dict[str, int]:
+    """How many rows every published table holds (no column is read)."""
+    return {table: storage.load_table(table, data_dir, arrow=True, columns=[]).num_rows for table in TABLES
+            if storage.open_table(data_dir, table) is not None}
 
 
 def _evidence(data_dir: str, table: str, ids: list[str]) -> dict[str, str]:
     """The evidence of some rows of a table, by row key."""
     if not ids:
         return {}
-    rows = storage.load_table(table, data_dir, columns=[KEYS[table], "evidence"], filters=[(KEYS[table], "in", ids)])
-    return dict(zip(rows[KEYS[table]], rows["evidence"]))
+    rows = storage.read_lean(table, data_dir, [KEYS[table], "evidence"], pc.field(KEYS[table]).isin(ids))
+    return dict(zip(rows[KEYS[table]].to_pylist(), rows["evidence"].to_pylist()))
 
 
-def render_report(tables: dict[str, pd.DataFrame], data_dir: str = "", evidence=None) -> str:
-    """The report's HTML from the tables (some of their columns); `demand_forecasts` may hold the
-    forecast rows of energy_metrics apart, and `evidence(table, ids)` gives the evidence of the
-    rows it lists when the frames hold none (a dict by row key)."""
+def render_report(tables: Mapping[str, pa.Table], data_dir: str = "", evidence=None,
+                  counts: dict[str, int] | None = None) -> str:
+    """The report's HTML from the tables (some of their columns and rows); `demand_forecasts` may
+    hold the forecast rows of energy_metrics apart, `evidence(table, ids)` gives the evidence of
+    the rows it lists when the tables hold none (a dict by row key), and `counts` the rows of
+    every table when the tables hold only some (by default, theirs)."""
     articles = tables.get("articles")
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     head = f"<h1>AI race tables: analyst report</h1><p class=meta>Data: {_e(data_dir)} &middot; written {stamp}</p>"
-    if articles is None or articles.empty:
+    if articles is None or not articles.num_rows:
         body = "<p class=empty>No articles have been published in this data directory yet: run " \
                "<code>python -m flows run --data-dir DIR</code> first.</p>"
         return _page(head + body)
-    links = {r.article_id: (_href(r.source), r.title if isinstance(r.title, str) and r.title else
-                            Path(str(r.source)).name) for r in articles.itertuples()}
-    links = _Links(links, evidence)
-    sections = [_overview(tables), _funding(tables.get("funding"), links), _forecasts(tables.get("demand_forecasts", tables.get("energy_metrics")), links),
-                _energy(tables.get("energy_metrics")), _mentions(tables.get("companies"), tables.get("people")),
-                _articles(articles)]
+    counts = counts if counts is not None else {name: tables[name].num_rows for name in TABLES if name in tables}
+    links = _Links(articles, evidence)
+    sections = [_overview(counts), _funding(tables.get("funding"), counts.get("funding", 0), links),
+                _forecasts(_demand_forecasts(tables), links), _energy(tables.get("energy_metrics")),
+                _mentions(tables.get("companies"), tables.get("people")), _articles(articles)]
     return _page(head + "".join(sections))
 
 
 # ---- sections -------------------------------------------------------------------------------
 
-def _overview(tables: dict[str, pd.DataFrame]) -> str:
-    counts = "".join(f"<li><b>{len(frame):,}</b> {_e(name.replace('_', ' '))}</li>" for name, frame in tables.items()
-                     if name in TABLES)
-    return f"<section><h2>What is in the tables</h2><ul class=counts>{counts}</ul>" \
+def _overview(counts: dict[str, int]) -> str:
+    items = "".join(f"<li><b>{n:,}</b> {_e(name.replace('_', ' '))}</li>" for name, n in counts.items())
+    return f"<section><h2>What is in the tables</h2><ul class=counts>{items}</ul>" \
            "<p>Funding figures count completed events with a figure, each real-world event once " \
            "(one row per <code>event_key</code>), and leave out figures that cover several raisers " \
            "or rounds together. Amounts are in US dollars.</p></section>"
 
 
-def _funding(funding: pd.DataFrame | None, links: dict) -> str:
-    if funding is None or funding.empty:
+def _funding(funding: pa.Table | None, published: int, links: _Links) -> str:
+    """`funding` may hold only the completed rows of the `published` ones."""
+    if funding is None or not published:
         return "<section><h2>Funding</h2><p class=empty>No funding events yet.</p></section>"
     events = shape.funding_events(funding)
     if events.empty:
         return "<section><h2>Funding</h2><p class=empty>No completed IPO, round, investment or grant with a " \
                "figure yet.</p></section>"
+    apart = {kind: shape.funding_events(funding, (kind,))["amount_usd"].sum() for kind in ("debt", "acquisition")}
+    del funding  # the table's rows: not held while the charts are drawn and the evidence read
     by_month, by_country = shape.funding_by_month(events), shape.funding_by_country(events)
     total = events["amount_usd"].sum()
     per_country = ", ".join(f"{_e(c)} {_usd(v)}" for c, v in by_country.sum(axis=1).items())
-    apart = {kind: shape.funding_events(funding, (kind,))["amount_usd"].sum() for kind in ("debt", "acquisition")}
     month_chart = _stacked_bars(by_month, "Completed funding by month (USD bn), by country of the raiser",
                                 {c: COLORS.get(c) for c in by_month.columns}, ylabel="USD bn", scale=1e9)
     country_chart = _stacked_bars(by_country, "Completed funding by country of the raiser (USD bn), by event type",
@@ -144,12 +170,20 @@ _KEY = "<p class=key>Bars by country of the raiser: <b style='color:#1f5fa8'>US<
 FORECASTS_SHOWN = 40  # distinct forecasts charted and listed: a chart of thousands cannot be read
 
 
-def _forecasts(energy: pd.DataFrame | None, links: dict) -> str:
-    found = shape.demand_forecasts(energy) if energy is not None and not energy.empty else pd.DataFrame()
-    if found.empty:
+def _demand_forecasts(tables: Mapping[str, pa.Table]) -> pa.Table | None:
+    """The rows of shape.demand_forecasts(): read apart, else found in energy_metrics."""
+    if "demand_forecasts" in tables:
+        return tables["demand_forecasts"]
+    return shape.demand_forecasts(tables["energy_metrics"]) if "energy_metrics" in tables else None
+
+
+def _forecasts(found: pa.Table | None, links: _Links) -> str:
+    if found is None or not found.num_rows:
         return "<section><h2>Electricity demand forecasts</h2><p class=empty>No forecast of data-centre or " \
                "AI electricity demand yet.</p></section>"
-    rows = shape.shown_forecasts(found, FORECASTS_SHOWN)
+    figures = shape.forecast_figures(found)
+    rows, counted, distinct = shape.shown_forecasts(figures, FORECASTS_SHOWN), found.num_rows, figures.num_rows
+    del found, figures  # the whole table's rows: not held while the chart is drawn and the evidence read
     twh = rows[(rows["unit"] == "TWh") & rows["year"].notna()]
     labels = twh["year"].astype(int).astype(str) + " · " + twh["region"].fillna("no region") + " · " + \
         twh["sector"].str.replace("_", " ") + " · " + twh["source_org"].fillna("unattributed")
@@ -160,16 +194,15 @@ def _forecasts(energy: pd.DataFrame | None, links: dict) -> str:
                                  ("value", "Value"), ("value_max", "Up to"), ("unit", "Unit"),
                                  ("comparator", "Cmp"), ("source_org", "Source"), ("reports", "Reports")],
                    "energy_metrics")
-    distinct = int(found.groupby(shape.FORECAST_FIGURE, dropna=False).ngroups)
-    note = f"<p><b>{len(found):,}</b> forecasts, <b>{distinct:,}</b> distinct" + (
+    note = f"<p><b>{counted:,}</b> forecasts, <b>{distinct:,}</b> distinct" + (
         f"; the {len(rows)} given most often are shown (all are in the energy_metrics table, "
         "<code>is_projection</code> true)" if distinct > len(rows) else "") + \
         ". Each figure is shown once, with how many rows give it and its first report.</p>"
     return f"<section><h2>Electricity demand forecasts: data centres and AI</h2>{note}{chart}{table}</section>"
 
 
-def _energy(energy: pd.DataFrame | None) -> str:
-    if energy is None or energy.empty:
+def _energy(energy: pa.Table | None) -> str:
+    if energy is None or not energy.num_rows:
         return "<section><h2>Energy metrics</h2><p class=empty>No energy figures yet.</p></section>"
     counts = shape.energy_by_region_sector(energy)
     colors = {s: PALETTE[i % len(PALETTE)] for i, s in enumerate(counts.columns)}
@@ -178,13 +211,13 @@ def _energy(energy: pd.DataFrame | None) -> str:
     return f"<section><h2>Energy metrics</h2>{chart}</section>"
 
 
-def _mentions(companies: pd.DataFrame | None, people: pd.DataFrame | None) -> str:
+def _mentions(companies: pa.Table | None, people: pa.Table | None) -> str:
     parts = ["<section><h2>Who is mentioned</h2>", _KEY.replace(" of the raiser", " of headquarters")]
-    if companies is not None and not companies.empty:
+    if companies is not None and companies.num_rows:
         top = shape.top_companies(companies)
         parts.append(_bars(top["name"], top["n_mentions"], "Most mentioned companies (mentions)",
                            [COLORS.get(c, COLORS["other"]) for c in top["country"].fillna("other")]))
-    if people is not None and not people.empty:
+    if people is not None and people.num_rows:
         top = shape.top_people(people)
         labels = top["name"] + top["organization"].map(lambda o: f" ({o})" if isinstance(o, str) else "")
         parts.append(_bars(labels, top["n_articles"], "Most mentioned people (articles naming them)",
@@ -192,9 +225,9 @@ def _mentions(companies: pd.DataFrame | None, people: pd.DataFrame | None) -> st
     return "".join(parts) + "</section>"
 
 
-def _articles(articles: pd.DataFrame) -> str:
+def _articles(articles: pa.Table) -> str:
     per_month = shape.articles_by_month(articles)
-    undated = int(articles["published_at"].isna().sum())
+    undated = articles["published_at"].null_count
     chart = _bars(per_month.index, per_month.values, "Articles by month of publication", [PALETTE[0]] * len(per_month),
                   horizontal=False) if len(per_month) else ""
     note = f"<p>{undated} article(s) carry no publication date.</p>" if undated else ""
@@ -318,12 +351,17 @@ def _number(value: float) -> str:
 
 # ---- HTML -----------------------------------------------------------------------------------
 
-class _Links(dict):
-    """Each article's (href, title), and where to read the evidence of the rows a table lists."""
+class _Links:
+    """Where the rows a table lists link to (their article) and where to read their evidence."""
 
-    def __init__(self, links: dict, evidence=None):
-        super().__init__(links)
-        self.evidence = evidence
+    def __init__(self, articles: pa.Table, evidence=None):
+        self.articles, self.evidence = articles, evidence
+
+    def of(self, article_ids: list[str]) -> dict[str, tuple[str, str]]:
+        """The (href, title) of these articles, by article_id (the file's name when untitled)."""
+        found = self.articles.filter(pc.field("article_id").isin(article_ids))
+        return {r["article_id"]: (_href(r["source"]), r["title"] or Path(str(r["source"])).name)
+                for r in found.to_pylist()}
 
 
 def _table(rows: pd.DataFrame, links: _Links, columns: list[tuple[str, str]], table: str) -> str:
@@ -332,9 +370,10 @@ def _table(rows: pd.DataFrame, links: _Links, columns: list[tuple[str, str]], ta
     if "evidence" not in rows.columns and links.evidence is not None:
         found = links.evidence(table, rows[KEYS[table]].tolist())
         rows = rows.assign(evidence=rows[KEYS[table]].map(found))
+    articles = links.of(rows["article_id"].tolist())
     for r in rows.to_dict("records"):
         cells = "".join(f"<td>{_cell(name, r.get(name), r.get('event_date_precision'))}</td>" for name, _ in columns)
-        href, title = links.get(r["article_id"], ("", r["article_id"]))
+        href, title = articles.get(r["article_id"], ("", r["article_id"]))
         link = f'<a href="{_e(href)}">{_e(title)}</a>' if href else _e(title)
         body.append(f"<tr>{cells}<td class=evidence>{link}<br><q>{_e(r.get('evidence') or '')}</q></td></tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"

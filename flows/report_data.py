@@ -1,29 +1,42 @@
-"""The analyst report's figures, shaped from the published tables (pure: frames in, frames out)."""
+"""The analyst report's figures, shaped from the published tables (pure: Arrow tables in, pandas
+frames out). Whole tables are filtered, deduplicated and counted in Arrow; pandas holds only the
+rows and counts a report shows (frames of whole tables cost hundreds of MB at 50,000 articles)."""
 from __future__ import annotations
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 FIRST_COUNTRIES = ("US", "CN")  # the race the report is about comes first
 UNKNOWN = "unknown"
 # Money raised as equity or grants. Debt is borrowed and an acquisition pays the sellers: both are
 # reported beside funding, never summed into it.
 FUNDING_TYPES = ("ipo", "equity_round", "investment", "grant", "other")
+# Funding rows every figure counts: completed events with a figure, aggregates left out.
+COMPLETED = ((pc.field("status") == "completed") & ~pc.coalesce(pc.field("is_aggregate"), False)
+             & pc.field("amount_usd").is_valid())
+# energy_metrics rows that forecast the electricity demand of data centres and AI.
+DEMAND_FORECAST = (pc.coalesce(pc.field("is_projection"), False) & pc.field("sector").isin(["data_centers", "ai"])
+                   & (pc.field("metric") == "electricity_demand"))
 
 
-def funding_events(funding: pd.DataFrame, types=FUNDING_TYPES) -> pd.DataFrame:
-    """Completed events of these types with a figure, aggregates left out, one row per event_key:
-    its report with the lowest funding_id (the README's examples pick the same one, so totals
-    agree). Adds `month` (the earliest date a report gives the event, else the chosen report's
-    article date) and `raiser_country` ("unknown" when null)."""
-    rows = funding[(funding["status"] == "completed") & ~funding["is_aggregate"].astype(bool)
-                   & funding["amount_usd"].notna() & funding["event_type"].isin(types)]
-    if rows.empty:
-        return rows.assign(month=pd.Series(dtype="string"), raiser_country=pd.Series(dtype="string"))
-    dated = pd.to_datetime(rows["event_date"]).dt.tz_localize("UTC").groupby(rows["event_key"]).min()
-    rows = rows.sort_values(["event_key", "funding_id"]).drop_duplicates("event_key").copy()
-    rows["month"] = rows["event_key"].map(dated).fillna(rows["published_at"]).dt.strftime("%Y-%m")
-    rows["raiser_country"] = rows["country"].fillna(UNKNOWN)
-    return rows.sort_values("amount_usd", ascending=False).reset_index(drop=True)
+def funding_events(funding: pa.Table, types=FUNDING_TYPES) -> pd.DataFrame:
+    """COMPLETED events of these types, one row per event_key: its report with the lowest
+    funding_id (the README's examples pick the same one, so totals agree), largest first. Adds
+    `month` (the earliest date a report gives the event, else the chosen report's article date)
+    and `raiser_country` ("unknown" when null)."""
+    rows = funding.filter(COMPLETED & pc.field("event_type").isin(list(types)))
+    if not rows.num_rows:
+        return rows.to_pandas().assign(month=pd.Series(dtype="string"), raiser_country=pd.Series(dtype="string"))
+    events = rows.group_by("event_key").aggregate([("funding_id", "min"), ("event_date", "min")])
+    chosen = rows.filter(pc.field("funding_id").isin(events["funding_id_min"])).to_pandas()
+    # In event_key order, as pandas dropped the duplicates, so that ties of amount sort as they did
+    chosen = chosen.sort_values("event_key").reset_index(drop=True)
+    dated = pd.to_datetime(events["event_date_min"].to_pandas()).dt.tz_localize("UTC")
+    dated.index = events["event_key"].to_pandas()
+    chosen["month"] = chosen["event_key"].map(dated).fillna(chosen["published_at"]).dt.strftime("%Y-%m")
+    chosen["raiser_country"] = chosen["country"].fillna(UNKNOWN)
+    return chosen.sort_values("amount_usd", ascending=False).reset_index(drop=True)
 
 
 def country_order(countries) -> list[str]:
@@ -57,59 +70,63 @@ def largest(events: pd.DataFrame, types=("ipo", "equity_round"), n: int = 10) ->
     return events[events["event_type"].isin(types)].head(n)
 
 
-def demand_forecasts(energy: pd.DataFrame) -> pd.DataFrame:
-    """Projected electricity demand of data centres and AI, by target year, region and source."""
-    rows = energy[energy["is_projection"].astype(bool) & energy["sector"].isin(["data_centers", "ai"])
-                  & (energy["metric"] == "electricity_demand")]
-    return rows.sort_values(["year", "region", "value"], na_position="last").reset_index(drop=True)
+def demand_forecasts(energy: pa.Table) -> pa.Table:
+    """Projected electricity demand of data centres and AI (the DEMAND_FORECAST rows)."""
+    return energy.filter(DEMAND_FORECAST)
 
 
 FORECAST_FIGURE = ["year", "region", "sector", "source_org", "value", "value_max", "unit", "comparator"]
 
 
-def shown_forecasts(rows: pd.DataFrame, n: int) -> pd.DataFrame:
-    """The forecasts a report can show of demand_forecasts(): each distinct figure once (its
-    first report by metric_id) with `reports`, how many rows give it; the n most reported, then
-    by target year, region and value (a large run holds thousands: a chart of every one is
-    unreadable, and drawing it took minutes and gigabytes)."""
-    if rows.empty:
-        return rows.assign(reports=pd.Series(dtype="int64"))
-    figure = rows.groupby(FORECAST_FIGURE, dropna=False, sort=False).ngroup()
-    counted = rows.assign(reports=figure.map(figure.value_counts()), _figure=figure)
-    first = counted.sort_values("metric_id").drop_duplicates("_figure").drop(columns="_figure")
-    chosen = first.sort_values(["reports", "year", "region", "value"], ascending=[False, True, True, True],
-                               na_position="last", kind="stable").head(n)
+def forecast_figures(rows: pa.Table) -> pa.Table:
+    """Each distinct figure of demand_forecasts() once: its first report (lowest metric_id), with
+    `reports`, how many rows give it."""
+    figures = rows.group_by(FORECAST_FIGURE).aggregate([("metric_id", "min"), ([], "count_all")])
+    counts = figures.select(["metric_id_min", "count_all"]).rename_columns(["metric_id", "reports"])
+    return rows.join(counts, "metric_id", join_type="inner")
+
+
+def shown_forecasts(figures: pa.Table, n: int) -> pd.DataFrame:
+    """The n figures of forecast_figures() given most often, then by target year, region, value
+    and metric_id, shown by target year, region and value (a large run holds thousands: a chart
+    of every one is unreadable, and drawing it took minutes and gigabytes)."""
+    keys = [("reports", "descending")] + [(c, "ascending") for c in ("year", "region", "value", "metric_id")]
+    chosen = figures.sort_by(keys).slice(0, n).to_pandas()
     return chosen.sort_values(["year", "region", "value"], na_position="last", kind="stable").reset_index(drop=True)
 
 
-def energy_by_region_sector(energy: pd.DataFrame) -> pd.DataFrame:
+def energy_by_region_sector(energy: pa.Table) -> pd.DataFrame:
     """How many energy figures each region (rows) gives per sector (columns)."""
-    if energy.empty:
+    rows = pa.table({"region": pc.fill_null(energy["region"], UNKNOWN), "sector": energy["sector"]})
+    counts = rows.filter(pc.field("sector").is_valid()).group_by(["region", "sector"]).aggregate([([], "count_all")])
+    if not counts.num_rows:
         return pd.DataFrame()
-    regions = energy["region"].fillna(UNKNOWN)
-    table = energy.assign(region=regions).pivot_table(index="region", columns="sector", aggfunc="size",
-                                                      fill_value=0)
+    table = counts.to_pandas().set_index(["region", "sector"])["count_all"].unstack(fill_value=0)
     order = [r for r in ("US", "CN", "EU", "WORLD") if r in table.index]
     order += table.drop(index=order).sum(axis=1).sort_values(ascending=False).index.tolist()
     return table.reindex(order)
 
 
-def top_companies(companies: pd.DataFrame, n: int = 15) -> pd.DataFrame:
+def top_companies(companies: pa.Table, n: int = 15) -> pd.DataFrame:
     """The most mentioned companies."""
-    return companies.sort_values(["n_mentions", "n_articles", "name"], ascending=[False, False, True]).head(n)
+    return companies.sort_by([("n_mentions", "descending"), ("n_articles", "descending"),
+                              ("name", "ascending")]).slice(0, n).to_pandas()
 
 
-def top_people(people: pd.DataFrame, n: int = 15) -> pd.DataFrame:
-    """The people named in the most articles, with their most frequent organisation."""
-    if people.empty:
-        return pd.DataFrame(columns=["name", "n_articles", "organization"])
-    grouped = people.groupby("name").agg(
-        n_articles=("article_id", "nunique"),
-        organization=("organization", lambda s: s.dropna().mode().iloc[0] if s.notna().any() else None))
-    return grouped.reset_index().sort_values(["n_articles", "name"], ascending=[False, True]).head(n)
+def top_people(people: pa.Table, n: int = 15) -> pd.DataFrame:
+    """The people named in the most articles, with their most frequent organisation (the first by
+    name of the most frequent)."""
+    named = people.filter(pc.field("name").is_valid())
+    counts = named.group_by("name").aggregate([("article_id", "count_distinct")])
+    top = counts.sort_by([("article_id_count_distinct", "descending"), ("name", "ascending")]).slice(0, n)
+    theirs = named.filter(pc.field("name").isin(top["name"]) & pc.field("organization").is_valid())
+    orgs = theirs.group_by(["name", "organization"]).aggregate([([], "count_all")]).to_pandas()
+    orgs = orgs.sort_values(["count_all", "organization"], ascending=[False, True]).drop_duplicates("name")
+    frame = top.rename_columns(["name", "n_articles"]).to_pandas()
+    return frame.assign(organization=frame["name"].map(orgs.set_index("name")["organization"]))
 
 
-def articles_by_month(articles: pd.DataFrame) -> pd.Series:
+def articles_by_month(articles: pa.Table) -> pd.Series:
     """Articles per month of publication (undated ones left out)."""
-    dated = articles["published_at"].dropna()
+    dated = articles["published_at"].to_pandas().dropna()
     return dated.dt.strftime("%Y-%m").value_counts().sort_index()

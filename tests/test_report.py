@@ -5,6 +5,8 @@ import re
 from pathlib import Path
 from datetime import date, datetime, timezone
 
+import pyarrow as pa
+import pyarrow.compute  # noqa: F401 - pa.compute
 import pytest
 
 from ai_race_tables import storage
@@ -65,7 +67,7 @@ def tables():
     }
     types = {"articles": ArticleRow, "funding": FundingRow, "energy_metrics": EnergyMetricRow,
              "companies": CompanyRow, "people": PersonRow}
-    return {name: storage.to_arrow(r, types[name]).to_pandas() for name, r in rows.items()}
+    return {name: storage.to_arrow(r, types[name]) for name, r in rows.items()}
 
 
 @pytest.fixture(scope="module")
@@ -101,6 +103,23 @@ def test_the_report_loads_nothing_from_the_network(page):
     assert not re.search(r"<(script|link|img|iframe)\b|\bsrc=|url\((?!#)|@import", page)  # url(#id): inside the page
 
 
+def test_a_data_dirs_report_is_the_report_of_its_tables(tables, tmp_path):
+    # write_report reads a few columns and rows of each table, one section's at a time, counts the
+    # rows of the tables apart and the evidence of the rows it lists once chosen: the same page.
+    for name, rows in tables.items():
+        storage.overwrite(tmp_path, name, rows)
+    stamp = re.compile(r"written \d{4}-\d\d-\d\d \d\d:\d\d UTC")
+    page = stamp.sub("", write_report(str(tmp_path)).read_text(encoding="utf-8"))
+    assert page == stamp.sub("", render_report(tables, str(tmp_path)))
+    assert "<b>7</b> funding" in page and "<q>Beta raised 2 billion dollars.</q>" in page
+
+
+def test_funding_without_a_completed_event_says_so(tables):
+    planned = tables["funding"].filter(pa.compute.field("status") == "planned")
+    page = render_report(dict(tables, funding=planned), "DIR")
+    assert "No completed IPO, round, investment or grant with a figure yet." in page
+
+
 def test_an_empty_data_dir_gives_a_report_that_says_so(tmp_path):
     path = write_report(str(tmp_path / "empty"))
     assert path == tmp_path / "empty" / "reports" / "report.html"
@@ -120,7 +139,7 @@ def test_readme_pandas_example_counts_each_completed_event_once(tables, tmp_path
     section = readme[readme.index("## Answering questions"):]
     example = re.search(r"```python\n(import pandas as pd\n.*?)```", section, flags=re.S).group(1)
     (tmp_path / "data" / "processed").mkdir(parents=True)
-    tables["funding"].to_parquet(tmp_path / "data" / "processed" / "funding.parquet")
+    tables["funding"].to_pandas().to_parquet(tmp_path / "data" / "processed" / "funding.parquet")
     monkeypatch.chdir(tmp_path)
     exec(example, {})
     lines = {line.split()[0]: line.split()[1:] for line in capsys.readouterr().out.splitlines()[2:]}
@@ -129,10 +148,11 @@ def test_readme_pandas_example_counts_each_completed_event_once(tables, tmp_path
 
 def test_undated_funding_gives_a_report_without_its_monthly_chart(tables):
     # A corpus whose articles carry no date (plain files) has no month to chart funding by.
-    undated = {name: frame.copy() for name, frame in tables.items()}
+    funding = tables["funding"]
     for column in ("published_at", "event_date"):
-        undated["funding"][column] = undated["funding"][column].mask(undated["funding"][column].notna())
-    page = render_report(undated, "DIR")
+        funding = funding.set_column(funding.schema.get_field_index(column), column,
+                                     pa.nulls(funding.num_rows, funding.schema.field(column).type))
+    page = render_report(dict(tables, funding=funding), "DIR")
     assert "Completed funding by month (USD bn), by country of the raiser: nothing to chart" in page
     assert "Completed funding by country of the raiser" in page and page.count("<svg") >= 4
 
@@ -143,7 +163,7 @@ def test_many_forecasts_show_each_figure_once_and_only_the_most_given(tables):
 
     many = [_energy(f"m{i:04d}", "US", 100.0 + i, 2031) for i in range(FORECASTS_SHOWN + 20)]
     many += [_energy(f"r{i}", "CN", 555.0, 2032) for i in range(3)]  # one figure, three reports
-    frames = dict(tables, energy_metrics=storage.to_arrow(many, EnergyMetricRow).to_pandas())
+    frames = dict(tables, energy_metrics=storage.to_arrow(many, EnergyMetricRow))
     section = render_report(frames, "DIR").split("Electricity demand forecasts")[1].split("<h2>")[0]
     body = section[section.index("<tbody>"):]
     assert body.count("<tr>") == FORECASTS_SHOWN
