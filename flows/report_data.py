@@ -25,12 +25,16 @@ def funding_events(funding: pa.Table, types=FUNDING_TYPES) -> pd.DataFrame:
     funding_id (the README's examples pick the same one, so totals agree), largest first. Adds
     `month` (the earliest date a report gives the event, else the chosen report's article date)
     and `raiser_country` ("unknown" when null)."""
-    rows = funding.filter(COMPLETED & pc.field("event_type").isin(list(types)))
+    kept = COMPLETED & pc.field("event_type").isin(list(types))
+    # only the columns that choose the events are copied as they are filtered
+    rows = funding.select(["funding_id", "event_key", "event_date", "status", "is_aggregate", "amount_usd",
+                           "event_type"]).filter(kept)
     if not rows.num_rows:
-        return rows.to_pandas().assign(month=pd.Series(dtype="string"), raiser_country=pd.Series(dtype="string"))
+        return funding.filter(kept).to_pandas().assign(month=pd.Series(dtype="string"),
+                                                       raiser_country=pd.Series(dtype="string"))
     events = rows.group_by("event_key").aggregate([("funding_id", "min"), ("event_date", "min")])
-    chosen = rows.filter(pc.field("funding_id").isin(events["funding_id_min"])).to_pandas()
-    # In event_key order, as pandas dropped the duplicates, so that ties of amount sort as they did
+    chosen = funding.filter(pc.field("funding_id").isin(events["funding_id_min"])).to_pandas()
+    # from event_key order, so that events of equal amounts always come in the same order
     chosen = chosen.sort_values("event_key").reset_index(drop=True)
     dated = pd.to_datetime(events["event_date_min"].to_pandas()).dt.tz_localize("UTC")
     dated.index = events["event_key"].to_pandas()
