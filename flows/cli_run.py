@@ -20,7 +20,8 @@ def run(args) -> int:
 
     if not args.debug:
         cli_errors.quiet_tracebacks()
-    waited = start_api(args.data_dir, extracts_here=args.workers <= 1 and not args.dask_address)
+    waited = start_api(args.data_dir, extracts_here=args.workers <= 1 and not args.dask_address,
+                       workers=1 if args.dask_address else args.workers)
     flow = with_workers(args.workers, args.dask_address)
     summary = flow(sources=sources, data_dir=args.data_dir, since=since, until=until,
                    workers=args.workers, batch_size=args.batch_size)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Callable
 
 from prefect import flow, get_run_logger, task
+from prefect.logging import get_logger
 from prefect.futures import as_completed, wait
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
@@ -381,37 +382,74 @@ def _link(path) -> str:
 
 
 def with_workers(workers: int = 1, dask_address: str | None = None):
-    """The flow on a task runner: in-process for one worker, else Dask (a local cluster with
-    that many processes, or the scheduler at dask_address)."""
+    """The flow on a task runner: in-process for one worker, else Dask (the scheduler at
+    dask_address, the local cluster start_api started, or a local cluster of that many processes
+    started by the run)."""
     if workers <= 1 and not dask_address:
         return pipeline
     import dask
     from prefect_dask import DaskTaskRunner
 
+    dask_address = dask_address or (_STARTED[workers].scheduler_address if workers in _STARTED else None)
     if dask_address:
         return pipeline.with_options(task_runner=DaskTaskRunner(address=dask_address))
     dask.config.set(LOCAL_CLUSTER_CONFIG)  # for the scheduler and nannies, which run in this process
-    return pipeline.with_options(task_runner=DaskTaskRunner(cluster_kwargs={
-        "n_workers": workers, "threads_per_worker": 1, "processes": True, "dashboard_address": None,
-        "env": {"PREFECT_API_URL": _api_url()}, "config": dask.config.config}))  # a worker's whole configuration
+    return pipeline.with_options(task_runner=DaskTaskRunner(cluster_kwargs=_cluster_kwargs(workers, _api_url())))
 
 
-def start_api(data_dir: str | None = None, extracts_here: bool = True) -> float:
+def _cluster_kwargs(workers: int, api_url: str) -> dict:
+    import dask
+
+    return {"n_workers": workers, "threads_per_worker": 1, "processes": True, "dashboard_address": None,
+            "env": {"PREFECT_API_URL": api_url}, "config": dask.config.config}  # a worker's whole configuration
+
+
+_STARTED: dict[int, object] = {}  # local clusters start_api started, by their number of workers
+
+
+def start_workers(workers: int, api_url: str) -> None:
+    """Start a local cluster of `workers` processes for this process's runs (with_workers uses
+    it), each with the extractors loaded: seconds a run would otherwise spend before extracting,
+    spent beside the Prefect server's start. It lasts as long as this process."""
+    import atexit
+
+    import dask
+    from distributed import Client, LocalCluster
+
+    dask.config.set(LOCAL_CLUSTER_CONFIG)
+    try:
+        cluster = LocalCluster(**_cluster_kwargs(workers, api_url))
+        atexit.register(cluster.close)
+        with Client(cluster) as client:
+            client.run(load_extractors)
+    except Exception as exc:  # noqa: BLE001 - only a head start: each run then starts its own cluster
+        get_logger(__name__).warning("Workers not started ahead of the run: %s", exc)
+        return
+    _STARTED[workers] = cluster
+
+
+def start_api(data_dir: str | None = None, extracts_here: bool = True, workers: int = 1) -> float:
     """Start this process's temporary Prefect server now, unless PREFECT_API_URL names a running
     one, while Great Expectations (and the extractors, when this process extracts) load beside
     it (seconds off the critical path) and, given the run's data dir, its validation is set up;
-    the seconds spent waiting. With workers elsewhere, the extractors stay out of this process:
-    they would only hold memory."""
+    with more than one worker, a local cluster starts beside it too (start_workers). The seconds
+    spent waiting. With workers elsewhere, the extractors stay out of this process: they would
+    only hold memory."""
     from prefect.settings import PREFECT_API_URL
 
     if PREFECT_API_URL.value():  # no wait to fill: the loading overlaps the run's first stages
         threading.Thread(target=_warm_up, args=(None, extracts_here), daemon=True).start()
         return 0.0
     start = time.perf_counter()
-    loading = threading.Thread(target=_warm_up, args=(data_dir, extracts_here), daemon=True)
-    loading.start()
+    loading = [threading.Thread(target=_warm_up, args=(data_dir, extracts_here), daemon=True)]
+    server = _server()
+    if workers > 1:
+        loading.append(threading.Thread(target=start_workers, args=(workers, server.api_url), daemon=True))
+    for thread in loading:
+        thread.start()
     _api_url()
-    loading.join()  # done long before the server, but the run must not set up validation beside it
+    for thread in loading:  # done about when the server is; the run must not set up validation beside it
+        thread.join()
     return time.perf_counter() - start
 
 
@@ -430,14 +468,24 @@ def _warm_up(data_dir: str | None, extracts_here: bool) -> None:
 def _api_url() -> str:
     """The Prefect API of this process: the configured server, else its temporary one, started
     now so that local workers report to it instead of each starting a server of their own."""
-    from prefect.server.api.server import SubprocessASGIServer
     from prefect.settings import PREFECT_API_URL
 
     if PREFECT_API_URL.value():
         return PREFECT_API_URL.value()
-    server = SubprocessASGIServer()  # the one instance this process's Prefect client uses too
+    server = _server()
     server.start(timeout=SERVER_START_SECONDS)
     return server.api_url
+
+
+def _server():
+    """This process's temporary Prefect server (the one instance its Prefect client uses too),
+    its port chosen, so that its address is known before it starts."""
+    from prefect.server.api.server import SubprocessASGIServer
+
+    server = SubprocessASGIServer()
+    if server.port is None:
+        server.port = server.find_available_port()
+    return server
 
 
 def local_dir(data_dir: str) -> Path:

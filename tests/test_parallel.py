@@ -53,6 +53,31 @@ def test_batches_submitted_while_articles_land_give_in_process_rows(prefect_serv
     assert snapshot(tmp_path / "dask") == snapshot(tmp_path / "local")
 
 
+def test_workers_started_ahead_of_a_run_give_in_process_rows(prefect_server, tmp_path):
+    """`flows run --workers N` starts its local cluster beside the Prefect server's start
+    (start_workers): its workers hold the extractors before the run, which extracts on them."""
+    from distributed import Client
+    from prefect.settings import PREFECT_API_URL
+
+    from flows import pipeline as flow_module
+    from flows.extraction import reference
+
+    corpus = _corpus(tmp_path)
+    pipeline(sources=[str(corpus)], data_dir=str(tmp_path / "local"))
+    flow_module.start_workers(2, PREFECT_API_URL.value())
+    try:
+        cluster = flow_module._STARTED[2]
+        with Client(cluster) as client:
+            assert list(client.run(lambda: reference.cache_info().currsize).values()) == [1, 1]
+        flow = with_workers(2)
+        assert flow.task_runner.address == cluster.scheduler_address
+        summary = flow(sources=[str(corpus)], data_dir=str(tmp_path / "dask"), batch_size=1, workers=2)
+    finally:
+        flow_module._STARTED.pop(2).close()  # the other tests' runs start clusters of their own
+    assert summary.blocked is None and summary.articles_extracted == 4
+    assert snapshot(tmp_path / "dask") == snapshot(tmp_path / "local")
+
+
 def _corpus(tmp_path: Path) -> Path:
     """The seed article and three short stories of our own."""
     corpus = tmp_path / "corpus"
