@@ -338,3 +338,23 @@ def test_every_event_cue_holds_one_of_its_words(kind, cue, words, data):
     # A clause is tried with a kind's pattern only when it holds one of the kind's words.
     written = data.draw(st.from_regex(re.compile(CaselessPattern(cue).pattern), fullmatch=True))
     assert any(word in written for word in words), (kind, written)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["Acme", "raised", "said", "its", "revenue", "of", "$5 million", "the", "in", "2024",
+                                 "pays", "lent", "lent.", "Series", "rounds", ",", "and", "stake", "ROUND"]),
+                max_size=14))
+def test_a_clause_with_no_cue_word_is_read_for_no_event(words):
+    # A clause whose amounts are read only when it holds a word of some event cue: without one,
+    # the kinds' patterns would find nothing.
+    from transforms.funding import _ANY_EVENT_WORD, _event_type, _may_report_event
+    clause = " ".join(words)
+    assert all(word in _ANY_EVENT_WORD for kind_words in EVENT_WORDS for word in kind_words)
+    if not _may_report_event(clause):
+        assert _event_type(clause, [], len(clause)) is None
+
+
+def test_money_without_an_event_word_is_no_funding_but_a_cue_makes_one(refs):
+    assert _funding(refs, "Zentrix Labs reported revenue of $5 million in 2024.") == []
+    assert _events(refs, "Zentrix Labs raised $5 million in 2024.") == \
+        [("Zentrix Labs", "equity_round", "completed", 5e6, "USD")]

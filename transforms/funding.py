@@ -44,6 +44,8 @@ EVENT_WORDS = [
     ("invest", "backed", "backing", "stake", "contribut", "put in", "putting in"),
     ("grant", "subsid"),
 ]
+# Every cue of every kind holds one of these: a clause without one reports no event.
+_ANY_EVENT_WORD = tuple(dict.fromkeys(word for words in EVENT_WORDS for word in words))
 # Where the one raising money is the object: "invested in X", "lent X", "a round for X", "acquire X".
 _OBJECT_RAISER = CaselessPattern(
     r"\b(?:invest(?:s|ed|ing)?\b(?:[^.;]|\.(?=\d))*?\b(?:in|into|on)|investments?\sin(?:to)?|lent|lends?|lending to|acquir\w*|buy|bought|"
@@ -322,12 +324,11 @@ def find_funding(ctx) -> list[FundingRow]:
     """Funding events of an article, one row per event."""
     rows: list[FundingRow] = []
     topic, previous = None, []
-    listed = _listed(ctx)
     for sentence in ctx.sentences:
         spans = ctx.in_sentence(sentence)
         heading = _is_heading(sentence.text) and (sentence.start == 0 or ctx.article.text[sentence.start - 1] == "\n")
         events = [] if heading else \
-            _sentence_events(ctx, sentence, spans, topic, previous, listed)
+            _sentence_events(ctx, sentence, spans, topic, previous)
         if not events and rows and sentence.start - rows[-1].char_end <= 2:  # the sentence right after
             events = _continued(ctx, sentence, rows[-1])
             if not events:
@@ -413,6 +414,15 @@ def _is_heading(text: str) -> bool:
 _LISTING_WORDS = ("ipo", "listing", "listed", "debut", "share sale", "public", "float")  # every listing cue holds one
 
 
+def _is_listed(ctx, name: str) -> bool:
+    """Whether the article says the company lists, debuts or IPOs. The article's listed companies
+    are read once, and only for an article with a round to check: most articles have none."""
+    listed = ctx.__dict__.get("_listed")  # ctx is frozen; its __dict__ holds what it caches
+    if listed is None:
+        listed = ctx.__dict__["_listed"] = _listed(ctx)
+    return name in listed
+
+
 def _listed(ctx) -> set[str]:
     """Companies the article says list, debut or IPO."""
     low = lowered(ctx.article.text)
@@ -422,15 +432,19 @@ def _listed(ctx) -> set[str]:
     return {s.company.name for sentence in ctx.sentences_holding(cues) for s in ctx.in_sentence(sentence)}
 
 
-def _sentence_events(ctx, sentence, spans, topic, previous, listed) -> list[FundingRow]:
+def _sentence_events(ctx, sentence, spans, topic, previous) -> list[FundingRow]:
     rows: list[FundingRow] = []
     if not _DIGIT.search(sentence.text):
         return rows  # no figure, no priced event
     text = _QUOTED.sub(lambda m: " " * len(m.group(0)), sentence.text)  # quotes speculate
     if not find_money(text):
         return rows  # no amount in the sentence, none in its clauses (the figures reuse this scan)
+    if not _may_report_event(text):
+        return rows  # no event cue, so no clause reports an event: its amounts need no reading
     for start, end in _clauses(text):
         clause = text[start:end]
+        if not _may_report_event(clause):
+            continue  # _event_type would find no cue
         # The clause's own companies, found by bisection (spans are in text order): a sentence
         # may hold thousands of clauses and companies.
         first, last = (bisect_left(spans, sentence.start + at, key=lambda s: s.start) for at in (start, end))
@@ -454,7 +468,7 @@ def _sentence_events(ctx, sentence, spans, topic, previous, listed) -> list[Fund
             continue  # the banks arranging it are the story's companies: the raiser is not named
         if roles.capex or not raisers or (not local and _FORECAST.search(clause)):
             continue
-        if event_type == "equity_round" and raisers[0] in listed and not _ROUND.search(clause) \
+        if event_type == "equity_round" and _is_listed(ctx, raisers[0]) and not _ROUND.search(clause) \
                 and not re.search(r"\b(?:rounds?|placements?|private)\b", clause):
             event_type = "ipo"  # money a listed newcomer raised is its listing's proceeds
         rows.append(_row(ctx, sentence, clause, event_type, amounts[0], money, values, raisers, roles.investors))
@@ -464,6 +478,12 @@ def _sentence_events(ctx, sentence, spans, topic, previous, listed) -> list[Fund
                 rows.append(_row(ctx, sentence, clause, kind, m, money, [], raisers, roles.investors))
         topic = raisers[0]
     return rows
+
+
+def _may_report_event(text: str) -> bool:
+    """Whether text holds a word of an event cue, without which _event_type finds none."""
+    low = lowered(text)
+    return any(word in low for word in _ANY_EVENT_WORD)
 
 
 def _second_kind(clause: str, money: Money, event_type: str) -> str | None:
