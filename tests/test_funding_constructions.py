@@ -358,3 +358,23 @@ def test_money_without_an_event_word_is_no_funding_but_a_cue_makes_one(refs):
     assert _funding(refs, "Zentrix Labs reported revenue of $5 million in 2024.") == []
     assert _events(refs, "Zentrix Labs raised $5 million in 2024.") == \
         [("Zentrix Labs", "equity_round", "completed", 5e6, "USD")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a sentence about backers leaves the subject alone; it is asked for twice
+    ("Groq builds inference chips. Nvidia led that round. The company raised $20 million in March. "
+     "It also took in a $5 million loan in May.", [("Groq", "equity_round", 20e6), ("Groq", "debt", 5e6)]),
+    # a company named after a preposition is not the subject
+    ("Groq builds inference chips. Analysts compared it with Nvidia. It raised $20 million in March.",
+     [("Groq", "equity_round", 20e6)]),
+    # a takeover's buyer stays the subject, not its target
+    ("Groq bought Acme Robotics for $50 million. It raised $20 million in March.",
+     [("Acme Robotics", "acquisition", 50e6), ("Groq", "equity_round", 20e6)]),
+])
+def test_a_clause_naming_no_raiser_takes_the_story_subject(refs, text, expected):
+    assert [(r.company, r.event_type, r.amount) for r in _funding(refs, text)] == expected
+
+
+def test_companies_named_together_are_the_raisers_of_an_aggregate(refs):
+    (row,) = _funding(refs, "Groq and Cerebras build chips. Together they raised $20 million in March.")
+    assert (row.companies, row.is_aggregate) == (["Groq", "Cerebras Systems"], True)

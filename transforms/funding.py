@@ -323,24 +323,61 @@ def _roles(clause: str, cue: int, local: list[tuple[int, CompanySpan]], event_ty
 def find_funding(ctx) -> list[FundingRow]:
     """Funding events of an article, one row per event."""
     rows: list[FundingRow] = []
-    topic, previous = None, []
+    subject = _Subject()
     for sentence in ctx.sentences:
         spans = ctx.in_sentence(sentence)
         heading = _is_heading(sentence.text) and (sentence.start == 0 or ctx.article.text[sentence.start - 1] == "\n")
         events = [] if heading else \
-            _sentence_events(ctx, sentence, spans, topic, previous)
+            _sentence_events(ctx, sentence, spans, subject)
         if not events and rows and sentence.start - rows[-1].char_end <= 2:  # the sentence right after
             events = _continued(ctx, sentence, rows[-1])
             if not events:
                 rows[-1] = _with_later_investors(_with_later_valuation(ctx, rows[-1], sentence, spans), sentence, spans)
         rows.extend(events)
-        if spans and (events or not _BACKERS.search(sentence.text)) \
-                and (events or not _PREPOSITION_BEFORE.search(sentence.text, 0, spans[0].start - sentence.start)):
-            names = [s.company.name for s in spans]
-            topic, previous = names[0], list(dict.fromkeys(names))
-        if events and events[-1].companies and events[-1].event_type != "acquisition":
-            topic = events[-1].companies[0]  # the raiser, except a takeover's target: the buyer is the subject
+        subject.note(sentence, spans, events)
     return _distinct(_with_unpriced(ctx, rows))
+
+
+class _Subject:
+    """Whom the story is about after the sentences read so far, for clauses that name no raiser
+    ("it raised"): the raiser of the last event (not a takeover's target: the buyer is the
+    subject), or the first company the last sentence naming companies names. Sentences are
+    noted as they are read and looked back at only when a clause asks, latest first, each at
+    most once: few clauses ever ask, and the tests a sentence takes cost."""
+
+    def __init__(self):
+        self._noted: list[tuple] = []  # (sentence, spans, events) of the sentences read
+        self._read = 0  # the sentences before this one were looked back at already, giving:
+        self._topic: str | None = None
+        self._previous: list[str] = []  # the companies the sentence the topic came from names
+
+    def note(self, sentence, spans, events: list[FundingRow]) -> None:
+        """Note a sentence read, with its companies and the events it reported."""
+        self._noted.append((sentence, spans, events))
+
+    def now(self) -> tuple[str | None, list[str]]:
+        """(topic, the companies of the last sentence that named the topic) so far."""
+        topic = previous = None
+        for sentence, spans, events in reversed(self._noted[self._read:]):
+            if topic is None and events and events[-1].companies and events[-1].event_type != "acquisition":
+                topic = events[-1].companies[0]
+            if previous is None and _names_subject(sentence, spans, events):
+                names = [s.company.name for s in spans]
+                topic = names[0] if topic is None else topic
+                previous = list(dict.fromkeys(names))
+            if topic is not None and previous is not None:
+                break
+        self._topic = self._topic if topic is None else topic
+        self._previous = self._previous if previous is None else previous
+        self._read = len(self._noted)
+        return self._topic, self._previous
+
+
+def _names_subject(sentence, spans, events: list[FundingRow]) -> bool:
+    """Whether a sentence names whom the story is about: it names companies and reports an event,
+    or names them neither about backers ("ICONIQ led that round") nor first after a preposition."""
+    return bool(spans) and (bool(events) or not _BACKERS.search(sentence.text)) \
+        and (bool(events) or not _PREPOSITION_BEFORE.search(sentence.text, 0, spans[0].start - sentence.start))
 
 
 def _distinct(rows: list[FundingRow]) -> list[FundingRow]:
@@ -432,8 +469,9 @@ def _listed(ctx) -> set[str]:
     return {s.company.name for sentence in ctx.sentences_holding(cues) for s in ctx.in_sentence(sentence)}
 
 
-def _sentence_events(ctx, sentence, spans, topic, previous) -> list[FundingRow]:
+def _sentence_events(ctx, sentence, spans, subject: _Subject) -> list[FundingRow]:
     rows: list[FundingRow] = []
+    own_topic = None  # the raiser of this sentence's last event, for its later clauses
     if not _DIGIT.search(sentence.text):
         return rows  # no figure, no priced event
     text = _QUOTED.sub(lambda m: " " * len(m.group(0)), sentence.text)  # quotes speculate
@@ -463,7 +501,7 @@ def _sentence_events(ctx, sentence, spans, topic, previous) -> list[FundingRow]:
             continue
         roles = _roles(clause, amounts[0].start, local, event_type)
         raisers = roles.raisers or _unknown_raiser(clause, amounts[0].start, local, roles) \
-            or _referred(clause, start > 0, event_type, roles, topic, previous)
+            or _referred(clause, start > 0, event_type, roles, own_topic, subject)
         if roles.arranged and raisers and raisers[0] in {s.company.name for _, s in local}:
             continue  # the banks arranging it are the story's companies: the raiser is not named
         if roles.capex or not raisers or (not local and _FORECAST.search(clause)):
@@ -476,7 +514,7 @@ def _sentence_events(ctx, sentence, spans, topic, previous) -> list[FundingRow]:
             kind = _second_kind(clause, m, event_type)
             if kind:
                 rows.append(_row(ctx, sentence, clause, kind, m, money, [], raisers, roles.investors))
-        topic = raisers[0]
+        own_topic = raisers[0]
     return rows
 
 
@@ -535,9 +573,13 @@ def _range_tops(clause: str, amounts: list[Money]) -> list[Money]:
     return out
 
 
-def _referred(clause: str, continued: bool, event_type: str, roles: Roles, topic, previous) -> list[str]:
+def _referred(clause: str, continued: bool, event_type: str, roles: Roles, own_topic: str | None,
+              subject: _Subject) -> list[str]:
     """Raisers a clause refers to without naming: "it raised", "the three listings together",
-    or the subject of an earlier clause of the same sentence ("..., and separately took in")."""
+    or the subject of an earlier clause of the same sentence ("..., and separately took in");
+    own_topic is the raiser of the sentence's last event, if it reported one."""
+    topic, previous = subject.now()
+    topic = topic if own_topic is None else own_topic
     if _AGGREGATE.search(clause) and previous:
         return previous
     if topic and (_ANAPHOR.search(clause) or continued or roles.arranged
