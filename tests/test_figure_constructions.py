@@ -271,3 +271,15 @@ def test_name_words_found_from_their_capital_are_those_of_the_written_pattern(te
     from transforms.forecasts import _NAME_WORD
     assert _NAME_WORD.sub("", text) == re.sub(r"(?<=\S\s)[A-Z][\w-]*", "", text)
     assert _NAME_WORD.sub("", "the Public Investment Fund will") == "the    will"
+
+
+def test_a_paragraph_gives_its_first_place_and_its_last_opening_place(refs):
+    from transforms.figures import _Paragraph
+
+    paragraph = _Paragraph()
+    for text in ("Analysts met on Monday.", "Demand in Japan rose, and so did demand in Texas.",
+                 "Worldwide, output grew.", "In Texas, prices fell.", "Nothing else moved."):
+        paragraph.add(text, [])
+    assert (paragraph.lead_region(), paragraph.region()) == ("US", "JP")
+    paragraph.add("Across Japan, prices rose.", [])
+    assert (paragraph.lead_region(), paragraph.region()) == ("JP", "JP")

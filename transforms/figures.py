@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from itertools import accumulate
 from typing import NamedTuple
@@ -39,12 +39,50 @@ class Figure(NamedTuple):
     index: int  # of the sentence in the article
 
 
+class _Paragraph:
+    """The places a paragraph's sentences read so far name, for figures that name none of their
+    own: the place the last sentence opening with one opens with ("Worldwide, ..."), else the first
+    place of the first sentence naming one. Sentences are read for them only when a figure falls
+    back on them, each at most once: most never are."""
+
+    def __init__(self):
+        self._unread: list[tuple[str, list]] = []  # (text, company spans) not read for places yet
+        self._unread_leads: list[str] = []  # texts not read for an opening place yet
+        self._first: str | None = None
+        self._lead: str | None = None
+
+    def add(self, text: str, spans: list[tuple[int, int]]) -> None:
+        """Note a sentence read (not a heading)."""
+        if self._first is None:  # once a sentence named a place, later ones cannot change it
+            self._unread.append((text, spans))
+        self._unread_leads.append(text)
+
+    def lead_region(self) -> str | None:
+        """The place the last sentence that opens with one opens with."""
+        for text in reversed(self._unread_leads):  # the latest first
+            code = leading_place(text)
+            if code:
+                self._lead = code
+                break
+        self._unread_leads = []
+        return self._lead
+
+    def region(self) -> str | None:
+        """The first place of the first sentence that names one."""
+        for text, spans in self._unread:  # empty once a place is found
+            places = _places(text, spans)
+            if places:
+                self._first = places[0][2]
+                break
+        self._unread = []
+        return self._first
+
+
 @dataclass
 class _Context:
     """What earlier sentences tell about figures that do not restate it."""
 
-    paragraph_region: str | None = None
-    lead_region: str | None = None  # set by a sentence that opens with a place ("Worldwide, ...")
+    paragraph: _Paragraph = field(default_factory=_Paragraph)
     region: str | None = None
     year: int | None = None  # of the last figure reported as past
     future_year: int | None = None  # of the last projected figure
@@ -78,7 +116,8 @@ def _region(stated: str | None, places: list, clause: tuple[int, int], q: Quanti
     """The stated region, else a place later in the clause, else the paragraph's, else the last figure's."""
     after = [p for p in places if clause[0] <= p[0] < clause[1] and p[0] >= q.end]
     return (stated or (after[0][2] if after else None)
-            or state.lead_region or state.paragraph_region or state.region or (state.home and state.home.code))
+            or state.paragraph.lead_region() or state.paragraph.region() or state.region
+            or (state.home and state.home.code))
 
 
 _COMPARISON = re.compile(keywords_first(r"\b(?:from|compared|against|versus|than|up from|down from)\b"))
@@ -204,7 +243,7 @@ def find_figures(ctx, speakers: dict[int, str | None], affiliations: dict[str, s
         text = sentence.text
         if sentence.start == 0 or ctx.article.text[sentence.start - 1] == "\n":
             # A new paragraph: places, projected years and sources named before no longer carry over.
-            state.paragraph_region = state.lead_region = state.future_year = None
+            state.paragraph, state.future_year = _Paragraph(), None
             sources.new_paragraph()
         state.speaker = speakers.get(index)
         if _is_heading(text):
@@ -220,10 +259,7 @@ def find_figures(ctx, speakers: dict[int, str | None], affiliations: dict[str, s
             figures += _sentence_figures(ctx, sentence, index, quantities, spans, state, source)
         else:
             sources.pass_over(sentence)
-        if state.paragraph_region is None:  # places are looked up only where they matter
-            places = _places(text, spans)
-            state.paragraph_region = places[0][2] if places else None
-        state.lead_region = leading_place(text) or state.lead_region
+        state.paragraph.add(text, spans)
     return figures
 
 
