@@ -349,7 +349,7 @@ def test_a_clause_with_no_cue_word_is_read_for_no_event(words):
     # the kinds' patterns would find nothing.
     from transforms.funding import _ANY_EVENT_WORD, _event_type, _may_report_event
     clause = " ".join(words)
-    assert all(word in _ANY_EVENT_WORD for kind_words in EVENT_WORDS for word in kind_words)
+    assert all(_ANY_EVENT_WORD.fullmatch(word) for kind_words in EVENT_WORDS for word in kind_words)
     if not _may_report_event(clause):
         assert _event_type(clause, [], len(clause)) is None
 

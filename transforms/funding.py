@@ -9,7 +9,7 @@ from functools import lru_cache
 from transforms.companies import CompanySpan
 from transforms.money import Money, find_money, implied_rate, stated_usd, to_usd, yen_or_yuan
 from transforms.raisers import object_raiser, subject_raiser
-from transforms.patterns import CaselessPattern, keywords_first, lowered
+from transforms.patterns import CaselessPattern, alternation, keywords_first, lowered
 from transforms.rows import FundingRow, with_values
 
 # "Debut" is a listing unless it launches something: "its market debut", "a muted debut", "debuted on
@@ -44,8 +44,9 @@ EVENT_WORDS = [
     ("invest", "backed", "backing", "stake", "contribut", "put in", "putting in"),
     ("grant", "subsid"),
 ]
-# Every cue of every kind holds one of these: a clause without one reports no event.
-_ANY_EVENT_WORD = tuple(dict.fromkeys(word for words in EVENT_WORDS for word in words))
+# Every cue of every kind holds one of these: a clause without one reports no event. One trie
+# pattern over the lower-cased text finds them faster than a test per word.
+_ANY_EVENT_WORD = re.compile(alternation({word for words in EVENT_WORDS for word in words}))
 # Where the one raising money is the object: "invested in X", "lent X", "a round for X", "acquire X".
 _OBJECT_RAISER = CaselessPattern(
     r"\b(?:invest(?:s|ed|ing)?\b(?:[^.;]|\.(?=\d))*?\b(?:in|into|on)|investments?\sin(?:to)?|lent|lends?|lending to|acquir\w*|buy|bought|"
@@ -520,8 +521,7 @@ def _sentence_events(ctx, sentence, spans, subject: _Subject) -> list[FundingRow
 
 def _may_report_event(text: str) -> bool:
     """Whether text holds a word of an event cue, without which _event_type finds none."""
-    low = lowered(text)
-    return any(word in low for word in _ANY_EVENT_WORD)
+    return _ANY_EVENT_WORD.search(lowered(text)) is not None
 
 
 def _second_kind(clause: str, money: Money, event_type: str) -> str | None:
