@@ -283,3 +283,12 @@ def test_a_paragraph_gives_its_first_place_and_its_last_opening_place(refs):
     assert (paragraph.lead_region(), paragraph.region()) == ("US", "JP")
     paragraph.add("Across Japan, prices rose.", [])
     assert (paragraph.lead_region(), paragraph.region()) == ("JP", "JP")
+
+
+def test_dated_predictions_are_read_from_the_sentences_holding_their_words(refs):
+    text = ("Zentrix Labs makes robots.\nIts founder said human-level AI could arrive by 2031. Sales grew."
+            "\nAnother lab expects AGI within ten years, and superintelligence by 2040.")
+    rows = [(r.subject, r.metric, r.target_year, r.horizon_min_years, r.char_start) for r in _extract(refs, text).forecasts]
+    assert rows == [("human-level", "timing", 2031, None, text.index("Its")),
+                    ("AGI", "timing", None, 10.0, text.index("Another")),
+                    ("superintelligence", "timing", 2040, None, text.index("Another"))]

@@ -72,8 +72,11 @@ class Context:
 
     def sentences_holding(self, positions) -> list[Sentence]:
         """The sentences that hold any of the text positions, in order."""
-        found = {self._index_at(p) for p in positions}
-        return [self.sentences[i] for i in sorted(found - {None})]
+        return [self.sentences[i] for i in self.indices_holding(positions)]
+
+    def indices_holding(self, positions) -> list[int]:
+        """Indices of the sentences that hold any of the text positions, in order."""
+        return sorted({self._index_at(p) for p in positions} - {None})
 
     def _index_at(self, position: int) -> int | None:
         i = bisect_right(self._starts, position) - 1

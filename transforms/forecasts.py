@@ -113,16 +113,27 @@ def find_forecasts(ctx, figures: list[Figure], excluded: set[tuple[int, int]],
 
 def _dated_predictions(ctx, covered: set[int], speakers: dict[int, str | None]) -> list[ForecastRow]:
     rows = []
-    for index, sentence in enumerate(ctx.sentences):
-        low = lowered(sentence.text)
-        if sentence.start in covered or not any(word in low for word in _DATED_WORDS) \
-                or not _DATED.search(sentence.text):
+    for index in ctx.indices_holding(_dated_words_at(ctx.article.text)):
+        sentence = ctx.sentences[index]
+        if sentence.start in covered or not _DATED.search(sentence.text):
             continue
         for clause in re.split(r",\s(?:while|and|but)\s|;", sentence.text):
             row = _dated(ctx, sentence, clause, speakers.get(index))
             if row:
                 rows.append(row)
     return rows
+
+
+def _dated_words_at(text: str) -> list[int]:
+    """Where the words of _DATED_WORDS stand in an article: only the sentences holding one are
+    read for dated predictions (most hold none). No such word spans two sentences."""
+    low, found = lowered(text), []
+    for word in _DATED_WORDS:
+        at = low.find(word)
+        while at >= 0:
+            found.append(at)
+            at = low.find(word, at + 1)
+    return found
 
 
 def _topic(text: str) -> str | None:
