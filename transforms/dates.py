@@ -45,8 +45,9 @@ FUTURE_CUES = CaselessPattern(
     r"scenarios?|base case|believes?|anticipat\w*|probability|chance|odds|next \w+ years|coming years|"
     r"further out)\b")
 # The same after the character before a cue, which is no letter or digit: a pattern that opens with
-# such a character, which the engine skips to, not with a letter (nearly every character of a text).
-_FUTURE_AFTER_GAP = CaselessPattern(r"\W" + FUTURE_CUES.pattern)
+# such a character, which the engine skips to, not with a letter (nearly every character of a text);
+# then the cues as FUTURE_CUES runs them, grouped by their first letter, not one after another.
+_FUTURE_AFTER_GAP = CaselessPattern(r"\W" + FUTURE_CUES.regex.pattern)
 
 
 def looks_ahead(text: str) -> bool:

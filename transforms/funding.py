@@ -161,6 +161,13 @@ _DIGIT = re.compile(r"\d")
 _QUOTED = re.compile(r"[\"“][^\"”]*[\"”]")
 
 
+def _unquoted(text: str) -> str:
+    """The text with what it quotes blanked out (same length): quotes speculate."""
+    if '"' not in text and "“" not in text:
+        return text  # most sentences quote nothing: no substitution to set up
+    return _QUOTED.sub(lambda m: " " * len(m.group(0)), text)
+
+
 @dataclass(frozen=True)
 class Roles:
     """Companies of a clause sorted into raisers and investors."""
@@ -475,7 +482,7 @@ def _sentence_events(ctx, sentence, spans, subject: _Subject) -> list[FundingRow
     own_topic = None  # the raiser of this sentence's last event, for its later clauses
     if not _DIGIT.search(sentence.text):
         return rows  # no figure, no priced event
-    text = _QUOTED.sub(lambda m: " " * len(m.group(0)), sentence.text)  # quotes speculate
+    text = _unquoted(sentence.text)
     if not find_money(text):
         return rows  # no amount in the sentence, none in its clauses (the figures reuse this scan)
     if not _may_report_event(text):
@@ -666,7 +673,7 @@ def _with_unpriced(ctx, rows: list[FundingRow]) -> list[FundingRow]:
             for m in pattern.finditer(text)]
     for sentence in ctx.sentences_holding(cues):
         kinds_here = {r.event_type for r in rows if r.char_start == sentence.start}
-        blanked = _QUOTED.sub(lambda m: " " * len(m.group(0)), sentence.text)  # quotes speculate
+        blanked = _unquoted(sentence.text)
         for start, end in _clauses(blanked):
             clause = blanked[start:end]
             has_money = None  # read only where it matters
