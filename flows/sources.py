@@ -382,9 +382,10 @@ def discover(source: str, skip: str | Path | None = None) -> list[tuple[Path, st
                 dirs.remove(entry)
             elif skipped and _inside(path, skipped):
                 dirs.remove(entry)
+        siblings = set(files)  # once per folder: per file it made listing a folder quadratic
         for entry in files:
             path = Path(folder, entry)
-            item = _entry(path, root, set(files))
+            item = _entry(path, root, siblings)
             if item is not None:
                 found.append((str(path), item))
     return [item for _, item in sorted(found, key=lambda pair: pair[0])]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -127,3 +128,27 @@ def test_cli_refuses_a_missing_source_and_a_bad_date_before_starting(tmp_path, c
     with pytest.raises(SystemExit) as exit_info:
         main(["backfill", "--since", "someday"])
     assert exit_info.value.code == 2
+
+
+def test_listing_a_folder_takes_time_linear_in_its_files(tmp_path):
+    """A folder of 8n files lists in about 8 times the time of n files (each file once checked
+    against its folder's names for a sidecar: building those names per file was quadratic, and
+    seconds at 10,000 files). A ratio within one run, best of three, not a timed threshold."""
+    def folder(n: int) -> Path:
+        path = tmp_path / str(n)
+        path.mkdir()
+        for i in range(n):
+            (path / f"a{i:05d}.txt").write_text("x")
+        (path / "a00000.meta.json").write_text("{}")
+        return path
+
+    def seconds(path: Path) -> float:
+        best = float("inf")
+        for _ in range(3):
+            start = time.perf_counter()
+            assert len(discover(str(path))) == len(list(path.glob("*.txt")))
+            best = min(best, time.perf_counter() - start)
+        return best
+
+    small, large = folder(500), folder(4000)
+    assert seconds(large) / seconds(small) < 24  # quadratic: about 64
