@@ -193,7 +193,7 @@ def funding_table(data_dir: str, funding, ids: list[str]) -> Rows:
     rekeyed = _keyed(kept.filter(again), pc.filter(kept_keys, again))
     del both, old, kept
 
-    def parts():
+    def parts(columns: list[str] | None):  # every column: the rows are computed whole
         yield rekeyed
         # This run's rows come part after part in the order their keys were computed in: each
         # part's keys are the next slice (looking them up by funding_id built a hash table of the

@@ -71,3 +71,17 @@ def test_kept_rows_leave_out_withheld_articles(tmp_path):
     kept = checking.kept_rows(tmp_path, "funding", {f"{2:016x}"})
     assert kept.column("funding_id").to_pylist() == [f"{1:016x}", f"{3:016x}"]
     assert checking.kept_rows(tmp_path, "people", set()).num_rows == 0
+
+
+def test_kept_rows_read_some_columns_alone_and_every_column_whole(tmp_path, monkeypatch):
+    _stage(tmp_path, [[_funding(1), _funding(2)], [_funding(3)]])
+    kept = checking.kept_rows(tmp_path, "funding", {f"{2:016x}"})
+    read = []
+    original = pq.read_table
+    monkeypatch.setattr(pq, "read_table", lambda *a, **k: read.append(k.get("columns")) or original(*a, **k))
+    assert kept.select(["funding_id"]).column_names == ["funding_id"]
+    assert read == [["funding_id", "article_id"]] * 2  # the withheld articles' rows still left out
+    assert kept.select(["funding_id"]).column("funding_id").to_pylist() == [f"{1:016x}", f"{3:016x}"]
+    assert kept.num_rows == 2
+    whole = kept.to_table()
+    assert whole.schema == kept.schema and whole.column("evidence").to_pylist() == ["X raised $1bn."] * 2

@@ -241,7 +241,7 @@ def test_a_runs_funding_read_in_parts_gets_the_keys_of_the_whole_table(tmp_path)
     stored = first.assign(event_key=event_keys(first))
     storage.append(str(tmp_path), "funding", publishing._conformed(pa.Table.from_pandas(stored, preserve_index=False), schema))
     run = publishing._conformed(pa.Table.from_pandas(second, preserve_index=False), schema)
-    parts = Rows(schema, lambda: iter([run.slice(start, 7) for start in range(0, run.num_rows, 7)]))
+    parts = Rows(schema, lambda columns: iter([run.slice(start, 7) for start in range(0, run.num_rows, 7)]))
 
     published = publishing.funding_table(str(tmp_path), parts, sorted(set(second["article_id"]))).to_table()
 
