@@ -387,19 +387,20 @@ def with_workers(workers: int = 1, dask_address: str | None = None):
     started by the run)."""
     if workers <= 1 and not dask_address:
         return pipeline
-    import dask
     from prefect_dask import DaskTaskRunner
 
     dask_address = dask_address or (_STARTED[workers].scheduler_address if workers in _STARTED else None)
     if dask_address:
         return pipeline.with_options(task_runner=DaskTaskRunner(address=dask_address))
-    dask.config.set(LOCAL_CLUSTER_CONFIG)  # for the scheduler and nannies, which run in this process
     return pipeline.with_options(task_runner=DaskTaskRunner(cluster_kwargs=_cluster_kwargs(workers, _api_url())))
 
 
 def _cluster_kwargs(workers: int, api_url: str) -> dict:
+    """A local cluster's arguments, LOCAL_CLUSTER_CONFIG set first: in this process for its
+    scheduler and nannies, and given whole to each worker."""
     import dask
 
+    dask.config.set(LOCAL_CLUSTER_CONFIG)
     return {"n_workers": workers, "threads_per_worker": 1, "processes": True, "dashboard_address": None,
             "env": {"PREFECT_API_URL": api_url}, "config": dask.config.config}  # a worker's whole configuration
 
@@ -413,10 +414,8 @@ def start_workers(workers: int, api_url: str) -> None:
     spent beside the Prefect server's start. It lasts as long as this process."""
     import atexit
 
-    import dask
     from distributed import Client, LocalCluster
 
-    dask.config.set(LOCAL_CLUSTER_CONFIG)
     try:
         cluster = LocalCluster(**_cluster_kwargs(workers, api_url))
         atexit.register(cluster.close)
