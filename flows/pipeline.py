@@ -38,11 +38,14 @@ from transforms.rows import TABLES
 # descriptors and the host's disk and network counters every 0.5 s, both for a dashboard the local
 # cluster does not serve; each server's event-loop tick (20 ms), the nannies' memory checks (0.1 s)
 # and the scheduler's work stealing (0.1 s: tasks without dependencies are queued on the scheduler
-# anyway) add more. Together a few percent of a run's CPU, on the cores that extract.
+# anyway) add more. Together a few percent of a run's CPU, on the cores that extract. A worker is
+# also sent its next batch only once it is free (Dask's default saturation of 1.1 sends a
+# one-thread worker two): else one worker may still hold two batches when the other runs out.
 LOCAL_CLUSTER_CONFIG = {
     "distributed.worker.profile.enabled": False, "distributed.worker.memory.monitor-interval": "1s",
     "distributed.admin.system-monitor.interval": "10s", "distributed.admin.system-monitor.disk": False,
-    "distributed.admin.tick.interval": "1s", "distributed.scheduler.work-stealing": False}
+    "distributed.admin.tick.interval": "1s", "distributed.scheduler.work-stealing": False,
+    "distributed.scheduler.worker-saturation": 1.0}
 SERVER_START_SECONDS = 180  # Prefect's default 20 s is too short on a busy 2-core machine
 
 

@@ -84,6 +84,8 @@ def test_workers_started_ahead_of_a_run_give_in_process_rows(prefect_server, tmp
         cluster = flow_module._STARTED[2]
         with Client(cluster) as client:
             assert list(client.run(lambda: reference.cache_info().currsize).values()) == [1, 1]
+            # A worker is sent its next batch only once it is free (LOCAL_CLUSTER_CONFIG).
+            assert client.run_on_scheduler(lambda dask_scheduler: dask_scheduler.WORKER_SATURATION) == 1.0
         flow = with_workers(2)
         assert flow.task_runner.address == cluster.scheduler_address
         summary = flow(sources=[str(corpus)], data_dir=str(tmp_path / "dask"), batch_size=1, workers=2)
