@@ -13,9 +13,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Iterator
 
-import charset_normalizer
 import frontmatter
-import trafilatura
 import yaml
 from dateutil import parser as dateparser
 from frontmatter.default_handlers import YAMLHandler
@@ -157,15 +155,23 @@ def decode(data: bytes, name: str) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        best = charset_normalizer.from_bytes(data).best()
+        best = _detected(data)
         if best is None:
             raise InputError(f"{name}: undecodable text (not UTF-8, charset unknown)") from None
         return str(best)
 
 
+def _detected(data: bytes):
+    """charset_normalizer's best guess at the bytes' encoding, or None. Imported on first use:
+    only text that is not UTF-8 needs it, and extraction workers read landed records only."""
+    import charset_normalizer
+
+    return charset_normalizer.from_bytes(data).best()
+
+
 def _wide_text(data: bytes, name: str) -> str:
     """UTF-16 or UTF-32 without a byte-order mark, when charset detection can tell; else binary."""
-    best = charset_normalizer.from_bytes(data[:65536]).best()
+    best = _detected(data[:65536])
     if best is None or not best.encoding.startswith(("utf_16", "utf_32")):
         raise InputError(f"{name}: binary file, not text (or UTF-16/32 without a byte-order mark "
                          "that cannot be told apart)")
@@ -275,6 +281,8 @@ def parse_document(name: str, suffix: str, text: str, sidecar: dict | None = Non
 
 def parse_html(name: str, html: str, url: str | None = None) -> RawArticle:
     """The main text and metadata of a web page; boilerplate is dropped."""
+    import trafilatura  # with lxml, tens of MB: loaded by the processes that read HTML only
+
     doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False,
                                       include_tables=False, favor_precision=True)
     if doc is None or len((doc.text or "").split()) < MIN_BODY_WORDS:

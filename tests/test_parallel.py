@@ -145,3 +145,13 @@ def test_separate_scheduler_and_workers_give_in_process_rows(dask_cluster, tmp_p
                                                       batch_size=1)
     assert summary.blocked is None and summary.articles_extracted == 4
     assert snapshot(tmp_path / "cluster") == snapshot(tmp_path / "local")
+
+
+def test_an_extraction_worker_loads_neither_pandas_delta_lake_nor_the_html_reader():
+    """A worker imports what extraction needs: pandas, Delta Lake and trafilatura (with lxml)
+    added about 70 MB to each worker's memory."""
+    code = ("import sys, flows.extraction; flows.extraction.load_extractors(); "
+            "print(sorted({m.split('.')[0] for m in sys.modules} & "
+            "{'pandas', 'deltalake', 'trafilatura', 'lxml', 'great_expectations', 'matplotlib'}))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert loaded.stdout.strip() == "[]"
