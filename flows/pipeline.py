@@ -24,7 +24,6 @@ from prefect.cache_policies import NO_CACHE
 from ai_race_tables import memory, storage
 from flows import checking, parameters, publishing, raw_zone, validation, web
 from flows.bookkeeping import RejectedRow
-from flows.derived import Ahead
 from flows.extraction import STAGED, extract_batch, load_extractors, warm_up
 from flows.landing import land_files, land_urls
 from flows.lock import publish_lock
@@ -244,7 +243,7 @@ def _process(root: str, local: Path, batches: Batches, summary: RunSummary, vers
                                          summary.run_id)
         _follow(batches.futures, checker)
     with _timed(summary, "validate"):
-        tables, rejected = _validate(root, local, checker, summary, version, Ahead(root, batches.staging))
+        tables, rejected = _validate(root, local, checker, summary, version)
     if summary.blocked:
         summary.versions = {t: storage.version_of(root, t) for t in TABLES}
         return
@@ -269,11 +268,10 @@ def _follow(futures, checker: checking.StagedChecker) -> None:
 
 
 @task(name="validate", cache_policy=NO_CACHE)
-def _validate_task(root: str, checker: checking.StagedChecker, run_id: str, version: str, ahead: Ahead):
+def _validate_task(root: str, checker: checking.StagedChecker, run_id: str, version: str):
     """Great Expectations validation of this run's staged rows not validated yet (in chunks of
     rows). An article with a row failing a row-level check is withheld whole; funding event keys
-    and companies are then those of the kept rows (worked out ahead when every article is kept),
-    companies validated too."""
+    and companies are then computed from the kept rows (companies validated too)."""
     validator, staging = checker.validator, checker.staging
     checks = checker.finish()
     blocked = [f"{t}: {c.critical[0]}" for t, c in checks.items() if c.critical]
@@ -286,12 +284,10 @@ def _validate_task(root: str, checker: checking.StagedChecker, run_id: str, vers
     tables = {table: checking.kept_rows(staging, table, set(reasons)) for table in STAGED}
     kept = tables["articles"].column("article_id").to_pylist()
     # Event keys group funding across articles, so they are set once the kept rows are known.
-    tables["funding"] = publishing.funding_table(root, tables["funding"], kept, ahead.result("funding", not reasons))
+    tables["funding"] = publishing.funding_table(root, tables["funding"], kept)
     memory.hand_back()  # after each step over a whole table: the next would add its peak to it
-    companies = ahead.result("companies", not reasons)
-    if companies is None:
-        companies = publishing.companies_table(root, tables["company_mentions"], tables["articles"], kept)
-        memory.hand_back()
+    companies = publishing.companies_table(root, tables["company_mentions"], tables["articles"], kept)
+    memory.hand_back()
     outcome = validator.validate("companies", companies.to_pandas(), run_id)
     blocked += [f"companies: {outcome.critical[0]}"] if outcome.blocked else []
     tables["companies"], rows = publishing.reject_rows("companies", companies, outcome.rejected, run_id)
@@ -299,8 +295,8 @@ def _validate_task(root: str, checker: checking.StagedChecker, run_id: str, vers
 
 
 def _validate(root: str, local: Path, checker: checking.StagedChecker, summary: RunSummary,
-              version: str, ahead: Ahead) -> tuple[dict, list]:
-    tables, blocked, rejected = _validate_task(root, checker, summary.run_id, version, ahead)
+              version: str) -> tuple[dict, list]:
+    tables, blocked, rejected = _validate_task(root, checker, summary.run_id, version)
     summary.docs = str(docs_index(local / "validation"))
     if blocked:
         summary.blocked = f"validation failed, nothing published ({blocked[0]})"

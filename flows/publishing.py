@@ -175,38 +175,25 @@ _EVENT_COLUMNS = ["funding_id", "article_id", "company_id", "event_type", "amoun
                   "event_date_precision", "published_at", "event_key"]
 
 
-def funding_keys(data_dir: str, funding, ids: list[str]) -> pa.Array:
-    """The event key of every funding row once this run replaces the rows of `ids` with
-    `funding` (a table or Rows): the stored rows of other articles first, then the run's."""
-    return _event_keys(_funding_after_run(data_dir, funding, ids)[1])
-
-
-def _funding_after_run(data_dir: str, funding, ids: list[str]) -> tuple[pa.Table, pa.Table]:
-    """(the stored funding rows of articles this run leaves alone, their event columns and then
-    the run's rows')."""
+def funding_table(data_dir: str, funding, ids: list[str]) -> Rows:
+    """This run's funding rows (a table or Rows) with event keys computed over the whole table
+    after the run, plus every row of other articles whose event key that changes (they are
+    rewritten too); read a part at a time. The rows are grouped as Arrow, one raiser at a time
+    as pandas: a large run's table is never whole in Python objects."""
     schema = storage.arrow_schema(TABLES["funding"][0])
     old = storage.read_arrow(data_dir, "funding")
     old = None if old is None else _conformed(old, schema)
     kept = old.filter(pc.invert(pc.is_in(old["article_id"], pa.array(ids, pa.string())))) \
         if old is not None else schema.empty_table()
-    return kept, pa.concat_tables([kept.select(_EVENT_COLUMNS), funding.select(_EVENT_COLUMNS)])
-
-
-def funding_table(data_dir: str, funding, ids: list[str], keys: pa.Array | None = None) -> Rows:
-    """This run's funding rows (a table or Rows) with event keys computed over the whole table
-    after the run (or the funding_keys() given), plus every row of other articles whose event
-    key that changes (they are rewritten too); read a part at a time. The rows are grouped as
-    Arrow, one raiser at a time as pandas: a large run's table is never whole in Python objects."""
-    schema = storage.arrow_schema(TABLES["funding"][0])
-    kept, both = _funding_after_run(data_dir, funding, ids)
-    keys = _event_keys(both) if keys is None else keys
+    both = pa.concat_tables([kept.select(_EVENT_COLUMNS), funding.select(_EVENT_COLUMNS)])
+    keys = _event_keys(both)
     kept_keys, run_keys = keys.slice(0, kept.num_rows), keys.slice(kept.num_rows)
     stored = both.column("event_key").slice(0, kept.num_rows)
     differs = pc.fill_null(pc.not_equal(stored, kept_keys), True)  # a null key differs
     changed = pc.unique(pc.filter(kept.column("article_id"), differs))
     again = pc.is_in(kept["article_id"], changed)
     rekeyed = _keyed(kept.filter(again), pc.filter(kept_keys, again))
-    del both, kept
+    del both, old, kept
 
     def parts(columns: list[str] | None):  # every column: the rows are computed whole
         yield rekeyed

@@ -32,21 +32,6 @@ def test_dask_cluster_extraction_matches_in_process(prefect_server, tmp_path):
         runs = client.read_task_runs(flow_run_filter=FlowRunFilter(
             id=FlowRunFilterId(any_=[state.state_details.flow_run_id])))
     assert any(run.name.startswith("extract-batch") for run in runs)
-    # Funding event keys and companies were worked out on the workers while validation finished.
-    assert sum(run.name.startswith("derive-ahead") for run in runs) == 2
-
-
-def test_what_workers_work_out_ahead_is_not_used_when_an_article_is_withheld(prefect_server, tmp_path):
-    """The workers assume every article is kept; with one withheld (a date validation refuses),
-    funding event keys and companies are worked out again from the kept rows."""
-    corpus = _corpus(tmp_path)
-    (corpus / "old.md").write_text("---\ntitle: An old story\npublished_at: 1985-06-01\n---\n"
-                                   "Corvale Systems Inc raised $3 million in a Series A round led by Sequoia "
-                                   "Capital, it said. Lumora Robotics Inc shares rose.\n")
-    pipeline(sources=[str(corpus)], data_dir=str(tmp_path / "local"))
-    summary = with_workers(2)(sources=[str(corpus)], data_dir=str(tmp_path / "dask"), batch_size=2, workers=2)
-    assert summary.articles_quarantined == 1 and summary.articles_extracted == 4
-    assert snapshot(tmp_path / "dask") == snapshot(tmp_path / "local")
 
 
 def test_batches_submitted_while_articles_land_give_in_process_rows(prefect_server, tmp_path, monkeypatch):
