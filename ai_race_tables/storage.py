@@ -6,9 +6,12 @@ each table's current rows (ai_race_tables.plain) at TABLE.parquet.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
+import types
+import typing
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Iterator
 
@@ -20,8 +23,7 @@ from deltalake import DeltaTable, WriterProperties, write_deltalake
 from deltalake.exceptions import DeltaError, TableNotFoundError
 from pyarrow import fs
 
-from ai_race_tables.dictionary import described
-from ai_race_tables.schemas import arrow_schema, to_arrow  # noqa: F401 - storage.to_arrow and arrow_schema for its callers
+from ai_race_tables.dictionary import described, field_metadata
 
 DELTA = "_delta"  # folder of the published tables' Delta tables; "_" keeps Parquet readers out
 # Row groups of at most this many rows: delta-rs buffers a whole row group (by default a million
@@ -33,6 +35,34 @@ NO_DATA_CHANGE = {"OPTIMIZE", "VACUUM START", "VACUUM END"}
 
 class StoreError(ValueError):
     """A table that cannot be read or written, in one line: which table and what to do."""
+
+
+_ARROW = {str: pa.string(), int: pa.int64(), float: pa.float64(), bool: pa.bool_(),
+          datetime: pa.timestamp("us", tz="UTC"), date: pa.date32()}
+
+
+def _arrow_type(hint) -> pa.DataType:
+    args = [a for a in typing.get_args(hint) if a is not type(None)]
+    if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
+        return _arrow_type(args[0])
+    if typing.get_origin(hint) is list:
+        return pa.list_(_arrow_type(args[0]))
+    return _ARROW[hint]
+
+
+def arrow_schema(row_type: type) -> pa.Schema:
+    """Arrow schema of a row dataclass: its fields, in order, with their types and, for published
+    tables, the data dictionary's description, unit, allowed values and example."""
+    hints = typing.get_type_hints(row_type)
+    return pa.schema([pa.field(f.name, _arrow_type(hints[f.name]), metadata=field_metadata(row_type, f.name))
+                      for f in dataclasses.fields(row_type)])
+
+
+def to_arrow(rows: list, row_type: type) -> pa.Table:
+    """Rows (dataclasses) as an Arrow table with their type's schema."""
+    names = [f.name for f in dataclasses.fields(row_type)]  # shallow: asdict deep-copies every list
+    # Column by column: from_pylist builds a dict per row, then reads each back into columns.
+    return pa.Table.from_pydict({n: [getattr(r, n) for r in rows] for n in names}, schema=arrow_schema(row_type))
 
 
 def processed_uri(data_dir: str | Path) -> str:

@@ -9,7 +9,7 @@ import pyarrow.parquet as pq
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from ai_race_tables.schemas import to_arrow
+from ai_race_tables import storage
 from flows import raw_zone
 from flows.reference import load_reference
 from transforms.extract import ArticleText, ReferenceData, extract_article
@@ -68,7 +68,7 @@ def extract_batch(ids: list[str], data_dir: str, staging: Path, batch: int, run_
     for table, items in rows.items():
         path = staged_file(staging, table, batch)
         path.parent.mkdir(parents=True, exist_ok=True)
-        pq.write_table(to_arrow(items, TABLES[table][0]), path)
+        pq.write_table(storage.to_arrow(items, TABLES[table][0]), path)
     return {table: len(items) for table, items in rows.items()}
 
 
