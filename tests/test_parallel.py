@@ -132,4 +132,3 @@ def test_separate_scheduler_and_workers_give_in_process_rows(dask_cluster, tmp_p
                                                       batch_size=1)
     assert summary.blocked is None and summary.articles_extracted == 4
     assert snapshot(tmp_path / "cluster") == snapshot(tmp_path / "local")
-
