@@ -16,15 +16,16 @@ def run(args) -> int:
     since, until = getattr(args, "since", None), getattr(args, "until", None)
     sources = parameters.check_run(getattr(args, "sources", None), args.data_dir, since, until,
                                    args.batch_size, args.workers)  # before Prefect starts: seconds saved
-    from flows.pipeline import start_api, with_workers
+    from flows.pipeline import ad_hoc_settings, start_api, with_workers
 
     if not args.debug:
         cli_errors.quiet_tracebacks()
     waited = start_api(args.data_dir, extracts_here=args.workers <= 1 and not args.dask_address,
                        workers=1 if args.dask_address else args.workers)
     flow = with_workers(args.workers, args.dask_address)
-    summary = flow(sources=sources, data_dir=args.data_dir, since=since, until=until,
-                   workers=args.workers, batch_size=args.batch_size)
+    with ad_hoc_settings():
+        summary = flow(sources=sources, data_dir=args.data_dir, since=since, until=until,
+                       workers=args.workers, batch_size=args.batch_size)
     print(run_block(summary, args.data_dir, waited))
     if summary.blocked:
         raise RuntimeError(f"{summary.blocked}; see {summary.docs}" if summary.docs else summary.blocked)

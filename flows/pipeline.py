@@ -455,6 +455,21 @@ def start_api(data_dir: str | None = None, extracts_here: bool = True, workers: 
     return time.perf_counter() - start
 
 
+@contextmanager
+def ad_hoc_settings():
+    """Settings for runs started from this process (`flows run`, the bench): without flow-run
+    heartbeats when they report to its temporary server. That server ends with the process, so
+    none could tell a crashed run by its missing heartbeats, and the engine's wait for the
+    heartbeat thread at each run's end (it sleeps in one-second steps) costs up to a second."""
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    if PREFECT_API_URL.value():
+        yield
+        return
+    with temporary_settings(updates={"flows.heartbeat_frequency": None}):
+        yield
+
+
 def _warm_up(data_dir: str | None, extracts_here: bool) -> None:
     import_gx()
     if extracts_here:

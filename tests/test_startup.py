@@ -23,3 +23,18 @@ def test_the_extractors_load_beside_the_server_only_when_this_process_extracts(m
     assert loaded == []
     pipeline._warm_up(None, extracts_here=True)
     assert loaded == [True]
+
+
+def test_runs_on_the_temporary_server_send_no_heartbeats_others_do():
+    from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
+
+    from flows.pipeline import ad_hoc_settings
+
+    with temporary_settings(restore_defaults={PREFECT_API_URL}):  # no server configured: a temporary one
+        with ad_hoc_settings():
+            assert get_current_settings().flows.heartbeat_frequency is None
+    configured = get_current_settings().flows.heartbeat_frequency
+    assert configured is not None
+    with temporary_settings(updates={PREFECT_API_URL: "http://127.0.0.1:4200/api"}):
+        with ad_hoc_settings():
+            assert get_current_settings().flows.heartbeat_frequency == configured
