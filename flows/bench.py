@@ -96,15 +96,16 @@ def generate(folder: Path, n: int, seed: int = 7) -> int:
     return total
 
 
-def _plain_loop(folder: Path) -> float:
-    """The same reading and extraction in a plain loop: no Prefect, no Delta, no validation."""
-    start = time.perf_counter()
+def _plain_loop(folder: Path) -> tuple[float, float]:
+    """The same reading and extraction in a plain loop: no Prefect, no Delta, no validation.
+    (wall seconds, CPU seconds)."""
+    start, cpu = time.perf_counter(), time.process_time()
     refs = load_reference()
     for path, name in discover(str(folder)):
         for article in read_file(path, name):
             extract_article(ArticleText(article.article_id, article.text, article.published_at), refs,
                             run_id="bench", extractor_version="bench")
-    return time.perf_counter() - start
+    return time.perf_counter() - start, time.process_time() - cpu
 
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
@@ -177,6 +178,27 @@ class ChildPeaks:
         return max(self.peaks.values(), default=(0.0, "none"))
 
 
+def cpu_seconds() -> dict[str, float]:
+    """CPU seconds (user and system) used so far by this process ("main") and by each kind of
+    child process (Dask workers, the Prefect server), summed over the children of a kind. Unlike
+    wall time, they leave out time spent waiting for a core: the flow's CPU over the plain loop's
+    tells where the second core goes."""
+    import psutil
+
+    me = psutil.Process()
+    used = {"main": sum(me.cpu_times()[:2])}
+    for child in me.children(recursive=True):
+        try:
+            times, kind = child.cpu_times(), _CPU_KINDS.get(_kind(" ".join(child.cmdline())), "others")
+        except psutil.Error:  # a child that just ended
+            continue
+        used[kind] = used.get(kind, 0.0) + times.user + times.system
+    return used
+
+
+_CPU_KINDS = {"a Dask worker": "Dask workers", "the Prefect server": "Prefect server"}
+
+
 def _kind(command: str) -> str:
     return "a Dask worker" if "spawn_main" in command else "the Prefect server" if "uvicorn" in command \
         else command[:60]
@@ -217,13 +239,15 @@ def main() -> None:
         flow(sources=[str(empty)], data_dir=str(work / "warm"))
         startup = IMPORT_SECONDS + time.perf_counter() - start
 
-        children = ChildPeaks()
+        children, before = ChildPeaks(), cpu_seconds()
         start = time.perf_counter()
         summary = flow(sources=[str(corpus)], data_dir=str(work / "data"), workers=workers,
                        batch_size=int(os.environ.get("BENCH_BATCH", BATCH_SIZE)))
         flow_seconds = time.perf_counter() - start
+        flow_cpu = {kind: used - before.get(kind, 0.0) for kind, used in cpu_seconds().items()
+                    if used - before.get(kind, 0.0) >= 0.05}
     child_mb, child = children.stop()
-    plain = _plain_loop(corpus)
+    plain, plain_cpu = _plain_loop(corpus)
     rates = {"generated corpus": _extraction_rate(str(corpus), limit=RATE_ARTICLES)}
     if os.environ.get("BENCH_SOURCE"):  # real articles, e.g. ../shared/eval/dev/articles
         rates[os.environ["BENCH_SOURCE"]] = _extraction_rate(os.environ["BENCH_SOURCE"], copies=16)
@@ -236,6 +260,8 @@ def main() -> None:
     print(f"flow seconds: {flow_seconds:.1f}; per stage: "
           + ", ".join(f"{k} {v:.1f}s ({v / flow_seconds:.0%})" for k, v in summary.seconds.items()))
     print(f"plain loop seconds (one process): {plain:.1f}")
+    print(f"flow CPU seconds: {sum(flow_cpu.values()):.1f} (" + ", ".join(f"{k} {v:.1f}" for k, v in flow_cpu.items())
+          + f"), {sum(flow_cpu.values()) / plain_cpu:.2f}x the plain loop's {plain_cpu:.1f}")
     for name, (rate, ms, ratio) in rates.items():
         print(f"extraction alone, one core, best of 3, {name}: {rate:.2f} MB/s ({ms:.1f} ms per 5,000 characters)"
               f", extract_vs_tokenize={ratio:.1f}")
@@ -244,6 +270,7 @@ def main() -> None:
     print(f"peak memory MB: main process {main_mb:.0f} + largest child process {child_mb:.0f} ({child})")
     print(f"articles_per_s={n / flow_seconds:.0f} mb_per_s={mb / flow_seconds:.2f} "
           f"peak_mb={main_mb + child_mb:.0f} overhead_ratio={flow_seconds / plain:.2f} "
+          f"cpu_ratio={sum(flow_cpu.values()) / plain_cpu:.2f} "
           f"extract_vs_tokenize={list(rates.values())[-1][2]:.1f}")
 
 
