@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextvars
+import gc
 import hashlib
 import re
 import shutil
@@ -475,6 +476,10 @@ def _warm_up(data_dir: str | None, extracts_here: bool) -> None:
     if extracts_here:
         load_extractors()
     import matplotlib.figure  # noqa: F401 - the run's report draws with it: half a second to import
+    # What is loaded by now lives as long as the process: frozen, a full collection does not scan
+    # it (each took 0.3 s in a 10,000-article run, on the libraries' million objects).
+    gc.collect()
+    gc.freeze()
     if data_dir is not None:
         try:
             validation.prepare(local_dir(data_dir))
