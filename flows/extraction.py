@@ -1,6 +1,7 @@
 """Extraction tasks: batches of landed articles in, staged Parquet rows out."""
 from __future__ import annotations
 
+import gc
 from functools import lru_cache
 from pathlib import Path
 
@@ -69,11 +70,20 @@ def load_extractors() -> None:
     language("warm")
 
 
+def freeze_loaded() -> None:
+    """Collect, then freeze what this process holds: what a process has loaded by the time it
+    works lives as long as it does, and frozen, no full collection scans it again (in a
+    10,000-article run they took 0.66 s of the flow's process and 0.5 s of each worker's)."""
+    gc.collect()
+    gc.freeze()
+
+
 @task(name="warm-up", cache_policy=NO_CACHE)
 def warm_up(worker: int) -> None:
     """Load the extractors and their reference data on a worker before the first batch (mapped
     once per worker; `worker` only tells the runs apart)."""
     load_extractors()
+    freeze_loaded()
 
 
 @task(name="extract-batch", cache_policy=NO_CACHE)
