@@ -244,10 +244,11 @@ def main() -> None:
         summary = flow(sources=[str(corpus)], data_dir=str(work / "data"), workers=workers,
                        batch_size=int(os.environ.get("BENCH_BATCH", BATCH_SIZE)))
         flow_seconds = time.perf_counter() - start
-        flow_cpu = {kind: used - before.get(kind, 0.0) for kind, used in cpu_seconds().items()
-                    if used - before.get(kind, 0.0) >= 0.05}
+        spent = {kind: used - before.get(kind, 0.0) for kind, used in cpu_seconds().items()}
+    flow_cpu = {kind: seconds for kind, seconds in spent.items() if seconds >= 0.05}  # not idle helpers
     child_mb, child = children.stop()
     plain, plain_cpu = _plain_loop(corpus)
+    cpu_ratio = sum(flow_cpu.values()) / plain_cpu
     rates = {"generated corpus": _extraction_rate(str(corpus), limit=RATE_ARTICLES)}
     if os.environ.get("BENCH_SOURCE"):  # real articles, e.g. ../shared/eval/dev/articles
         rates[os.environ["BENCH_SOURCE"]] = _extraction_rate(os.environ["BENCH_SOURCE"], copies=16)
@@ -261,7 +262,7 @@ def main() -> None:
           + ", ".join(f"{k} {v:.1f}s ({v / flow_seconds:.0%})" for k, v in summary.seconds.items()))
     print(f"plain loop seconds (one process): {plain:.1f}")
     print(f"flow CPU seconds: {sum(flow_cpu.values()):.1f} (" + ", ".join(f"{k} {v:.1f}" for k, v in flow_cpu.items())
-          + f"), {sum(flow_cpu.values()) / plain_cpu:.2f}x the plain loop's {plain_cpu:.1f}")
+          + f"), {cpu_ratio:.2f}x the plain loop's {plain_cpu:.1f}")
     for name, (rate, ms, ratio) in rates.items():
         print(f"extraction alone, one core, best of 3, {name}: {rate:.2f} MB/s ({ms:.1f} ms per 5,000 characters)"
               f", extract_vs_tokenize={ratio:.1f}")
@@ -270,7 +271,7 @@ def main() -> None:
     print(f"peak memory MB: main process {main_mb:.0f} + largest child process {child_mb:.0f} ({child})")
     print(f"articles_per_s={n / flow_seconds:.0f} mb_per_s={mb / flow_seconds:.2f} "
           f"peak_mb={main_mb + child_mb:.0f} overhead_ratio={flow_seconds / plain:.2f} "
-          f"cpu_ratio={sum(flow_cpu.values()) / plain_cpu:.2f} "
+          f"cpu_ratio={cpu_ratio:.2f} "
           f"extract_vs_tokenize={list(rates.values())[-1][2]:.1f}")
 
 
